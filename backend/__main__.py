@@ -1,0 +1,5 @@
+"""`python -m backend …` entry point."""
+
+from backend.cli import main
+
+raise SystemExit(main())

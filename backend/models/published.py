@@ -1,0 +1,40 @@
+"""The published record: official figures as printed in a cited source, never mixed with demo data."""
+
+from __future__ import annotations
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+
+class PublishedFigure(SQLModel, table=True):
+    """One row of data/published/*.csv. Conflicting rows are all kept; each carries its source.
+
+    ``is_derived`` / ``is_uncertain`` come from the bracketed note that starts ``source``; they must be
+    shown wherever the row is shown.
+    """
+
+    __tablename__ = "published_figure"
+    __table_args__ = (UniqueConstraint("row_hash", name="uq_published_row"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_file: str = Field(max_length=64)
+    row_number: int
+    year: int = Field(index=True)
+    metric: str = Field(
+        max_length=96, description="index or dotted sub-metric as in the file"
+    )
+    unit_type: str = Field(max_length=16)
+    unit_name: str
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    scope_code: str | None = Field(
+        default=None, max_length=32, description="region code or aggregate name"
+    )
+    score: float | None = None
+    rank: int | None = None
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    note: str = Field(
+        default="", description="the bracketed note at the start of source, if any"
+    )
+    is_derived: bool = False
+    is_uncertain: bool = False
+    row_hash: str = Field(max_length=64)

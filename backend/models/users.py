@@ -1,0 +1,51 @@
+"""Users of the internal app and their roles (optionally limited to one unit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ROLES = (
+    "admin",
+    "leader",
+    "council",
+    "appraiser",
+    "analyst",
+    "unit_officer",
+    "backcheck",
+)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    __table_args__ = (UniqueConstraint("username", name="uq_user_username"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    full_name: str = ""
+    email: str | None = Field(default=None, max_length=254)
+    password_hash: str = Field(description="argon2id hash; never a plain password")
+    is_active: bool = True
+    created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+class UserRole(SQLModel, table=True):
+    """A role held by a user; ``scope`` is ``*`` (national) or ``<unit kind>:<code>``."""
+
+    __tablename__ = "user_role"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "scope", name="uq_user_role"),
+        CheckConstraint(
+            "role IN ('admin','leader','council','appraiser','analyst','unit_officer','backcheck')",
+            name="ck_user_role",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    role: str = Field(max_length=16)
+    scope: str = Field(default="*", max_length=32)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None

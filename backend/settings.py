@@ -1,0 +1,89 @@
+"""The one settings object of the project.
+
+Every setting can be given as an environment variable (upper case, e.g. ``DATABASE_URL``) or in a
+``.env`` file at the repository root. Nothing secret has a default: settings that need a secret
+refuse to start without one, with a hint saying what to set.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Typed configuration, read once per process (see :func:`get_settings`)."""
+
+    model_config = SettingsConfigDict(env_file=REPO_ROOT / ".env", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the store; empty means the embedded SQLite file data/app.db.",
+    )
+    data_dir: Path = Field(
+        default=REPO_ROOT / "data",
+        description="Folder of reference CSVs, frameworks, published record.",
+    )
+    geo_dir: Path = Field(
+        default=REPO_ROOT / "geo", description="Folder of boundary files."
+    )
+    demo_years: str = Field(
+        default="2022-2025",
+        description="Years the demo generator fills, e.g. 2022-2025.",
+    )
+    demo_scale: Literal["full", "small"] = Field(
+        default="small", description="Demo size used by `make run`."
+    )
+    demo_seed: int = Field(
+        default=20251, description="Seed of the demo generator: same seed, same data."
+    )
+    timezone: str = Field(
+        default="Asia/Ho_Chi_Minh",
+        description="Time zone for publication times and display.",
+    )
+    public_port: int = Field(default=8501, description="Port of the public app.")
+    internal_port: int = Field(default=8502, description="Port of the internal app.")
+    sql_echo: bool = Field(
+        default=False, description="Log every SQL statement (debugging only)."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                "DATABASE_URL must start with sqlite:// or postgresql+psycopg:// "
+                f"(got {value.split(':', 1)[0]!r}). Hint: leave it empty for the embedded SQLite store."
+            )
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The URL actually used: DATABASE_URL, or the embedded SQLite file in data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'app.db'}"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.data_dir / "reference"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.data_dir / "published"
+
+    @property
+    def frameworks_dir(self) -> Path:
+        return self.data_dir / "frameworks"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (environment read once). Tests call ``get_settings.cache_clear()``."""
+    return Settings()
