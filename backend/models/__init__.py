@@ -1,14 +1,6 @@
 """All tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
-from sqlmodel import SQLModel
-
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
+from backend.models import _meta  # noqa: F401  (naming convention first)
 from backend.models.assessments import AssessmentScore, Evidence
 from backend.models.audit import AuditLog
 from backend.models.datasets import Dataset

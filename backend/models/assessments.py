@@ -13,12 +13,8 @@ class AssessmentScore(SQLModel, table=True):
 
     __tablename__ = "assessment_score"
     __table_args__ = (
-        UniqueConstraint(
-            "dataset_id", "year", "unit_id", "criterion_id", name="uq_assessment_score"
-        ),
-        CheckConstraint(
-            "self_score IS NULL OR self_score >= 0", name="ck_self_score_nonneg"
-        ),
+        UniqueConstraint("dataset_id", "year", "unit_id", "criterion_id", name="uq_assessment_score"),
+        CheckConstraint("self_score IS NULL OR self_score >= 0", name="ck_self_score_nonneg"),
         CheckConstraint(
             "appraisal_score IS NULL OR appraisal_score >= 0",
             name="ck_appraisal_nonneg",
@@ -33,9 +29,7 @@ class AssessmentScore(SQLModel, table=True):
     self_score: float | None = None
     self_comment: str = ""
     appraisal_score: float | None = None
-    appraisal_comment: str = Field(
-        default="", description="why points were cut, shown to the unit"
-    )
+    appraisal_comment: str = Field(default="", description="why points were cut, shown to the unit")
     appraised_at: dt.datetime | None = None
     appraised_by_id: int | None = Field(default=None, foreign_key="app_user.id")
 
@@ -48,11 +42,7 @@ class Evidence(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     score_id: int = Field(foreign_key="assessment_score.id", index=True)
-    ref_code: str = Field(
-        max_length=64, description="document number, e.g. 123/QĐ-UBND"
-    )
+    ref_code: str = Field(max_length=64, description="document number, e.g. 123/QĐ-UBND")
     title: str
     issued_on: dt.date | None = None
-    location: str = Field(
-        default="", description="file path or URL of the stored document"
-    )
+    location: str = Field(default="", description="file path or URL of the stored document")

@@ -20,8 +20,6 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=64)
     entity: str = Field(max_length=64)
     entity_id: str = Field(default="", max_length=64)
-    detail: str = Field(
-        default="{}", sa_column=Column(Text, nullable=False, server_default="{}")
-    )
+    detail: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
     prev_hash: str = Field(default="", max_length=64)
     hash: str = Field(max_length=64)

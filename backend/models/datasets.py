@@ -21,9 +21,7 @@ class Dataset(SQLModel, table=True):
     name: str = Field(max_length=128)
     kind: str = Field(max_length=16)
     description: str = ""
-    parameters: str = Field(
-        default="{}", description="JSON of generator parameters or import details"
-    )
+    parameters: str = Field(default="{}", description="JSON of generator parameters or import details")
     created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property

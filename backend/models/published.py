@@ -20,21 +20,15 @@ class PublishedFigure(SQLModel, table=True):
     source_file: str = Field(max_length=64)
     row_number: int
     year: int = Field(index=True)
-    metric: str = Field(
-        max_length=96, description="index or dotted sub-metric as in the file"
-    )
+    metric: str = Field(max_length=96, description="index or dotted sub-metric as in the file")
     unit_type: str = Field(max_length=16)
     unit_name: str
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
-    scope_code: str | None = Field(
-        default=None, max_length=32, description="region code or aggregate name"
-    )
+    scope_code: str | None = Field(default=None, max_length=32, description="region code or aggregate name")
     score: float | None = None
     rank: int | None = None
     source: str = Field(sa_column=Column(Text, nullable=False))
-    note: str = Field(
-        default="", description="the bracketed note at the start of source, if any"
-    )
+    note: str = Field(default="", description="the bracketed note at the start of source, if any")
     is_derived: bool = False
     is_uncertain: bool = False
     row_hash: str = Field(max_length=64)

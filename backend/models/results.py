@@ -47,15 +47,11 @@ class ResultSet(SQLModel, table=True):
     inputs_hash: str = Field(max_length=64)
     computed_at: dt.datetime
     computed_by: str = Field(max_length=64)
-    publish_at: dt.datetime | None = Field(
-        default=None, description="embargo: not public before this time (UTC)"
-    )
+    publish_at: dt.datetime | None = Field(default=None, description="embargo: not public before this time (UTC)")
     published_at: dt.datetime | None = None
     supersedes_id: int | None = Field(default=None, foreign_key="result_set.id")
     erratum: str = ""
-    parameters: str = Field(
-        default="{}", description="JSON of compute options (bootstrap replicates, seed)"
-    )
+    parameters: str = Field(default="{}", description="JSON of compute options (bootstrap replicates, seed)")
 
 
 class ResultRow(SQLModel, table=True):
@@ -63,12 +59,8 @@ class ResultRow(SQLModel, table=True):
 
     __tablename__ = "result_row"
     __table_args__ = (
-        UniqueConstraint(
-            "result_set_id", "scope", "scope_code", "metric", name="uq_result_row"
-        ),
-        CheckConstraint(
-            "scope IN ('unit','region','national')", name="ck_result_row_scope"
-        ),
+        UniqueConstraint("result_set_id", "scope", "scope_code", "metric", name="uq_result_row"),
+        CheckConstraint("scope IN ('unit','region','national')", name="ck_result_row_scope"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -18,9 +18,7 @@ FORM_STATUSES = ("valid", "invalid", "pending")
 class Survey(SQLModel, table=True):
     __tablename__ = "survey"
     __table_args__ = (
-        UniqueConstraint(
-            "dataset_id", "index_code", "year", name="uq_survey_dataset_index_year"
-        ),
+        UniqueConstraint("dataset_id", "index_code", "year", name="uq_survey_dataset_index_year"),
         CheckConstraint("index_code IN ('SIPAS','PAR_SURVEY')", name="ck_survey_index"),
     )
 
@@ -38,9 +36,7 @@ class SurveyItem(SQLModel, table=True):
     """A question. ``code`` matches the item codes used in framework files (e.g. ``POL.P1.C2``)."""
 
     __tablename__ = "survey_item"
-    __table_args__ = (
-        UniqueConstraint("survey_id", "code", name="uq_survey_item_code"),
-    )
+    __table_args__ = (UniqueConstraint("survey_id", "code", name="uq_survey_item_code"),)
 
     id: int | None = Field(default=None, primary_key=True)
     survey_id: int = Field(foreign_key="survey.id", index=True)
@@ -49,16 +45,12 @@ class SurveyItem(SQLModel, table=True):
     text_en: str
     scale_min: int = 1
     scale_max: int = 5
-    respondent_groups: str = Field(
-        default="", description="comma-separated groups that are asked this item"
-    )
+    respondent_groups: str = Field(default="", description="comma-separated groups that are asked this item")
 
 
 class Interviewer(SQLModel, table=True):
     __tablename__ = "interviewer"
-    __table_args__ = (
-        UniqueConstraint("dataset_id", "code", name="uq_interviewer_code"),
-    )
+    __table_args__ = (UniqueConstraint("dataset_id", "code", name="uq_interviewer_code"),)
 
     id: int | None = Field(default=None, primary_key=True)
     dataset_id: int = Field(foreign_key="dataset.id", index=True)
@@ -72,9 +64,7 @@ class SurveyForm(SQLModel, table=True):
     __tablename__ = "survey_form"
     __table_args__ = (
         UniqueConstraint("survey_id", "form_code", name="uq_form_code"),
-        CheckConstraint(
-            "status IN ('valid','invalid','pending')", name="ck_form_status"
-        ),
+        CheckConstraint("status IN ('valid','invalid','pending')", name="ck_form_status"),
         CheckConstraint(
             "status != 'invalid' OR invalid_reason IS NOT NULL",
             name="ck_form_invalid_reason",
@@ -90,20 +80,14 @@ class SurveyForm(SQLModel, table=True):
         foreign_key="unit.id",
         description="the province or ministry the answers are about",
     )
-    district_code: str | None = Field(
-        default=None, max_length=32, description="empty from 2025-07-01 (no districts)"
-    )
+    district_code: str | None = Field(default=None, max_length=32, description="empty from 2025-07-01 (no districts)")
     commune_code: str | None = Field(default=None, max_length=32)
     village_code: str | None = Field(default=None, max_length=32)
-    interviewer_id: int | None = Field(
-        default=None, foreign_key="interviewer.id", index=True
-    )
+    interviewer_id: int | None = Field(default=None, foreign_key="interviewer.id", index=True)
     collected_on: dt.date
     status: str = Field(default="valid", max_length=16)
     invalid_reason: str | None = Field(default=None, max_length=64)
-    respondent_phone: str | None = Field(
-        default=None, max_length=20, description="personal data: back-check role only"
-    )
+    respondent_phone: str | None = Field(default=None, max_length=20, description="personal data: back-check role only")
 
 
 class Answer(SQLModel, table=True):
@@ -114,6 +98,4 @@ class Answer(SQLModel, table=True):
 
     form_id: int = Field(foreign_key="survey_form.id", primary_key=True)
     item_id: int = Field(foreign_key="survey_item.id", primary_key=True)
-    value: int | None = Field(
-        default=None, sa_column=Column(SmallInteger, nullable=True)
-    )
+    value: int | None = Field(default=None, sa_column=Column(SmallInteger, nullable=True))

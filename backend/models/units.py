@@ -37,12 +37,8 @@ class UnitBase(SQLModel):
     name_vi: str
     name_en: str
     full_name_vi: str = ""
-    unit_type: str = Field(
-        max_length=32, description="city | province | ministry | ministry_level_agency"
-    )
-    region_code: str | None = Field(
-        default=None, max_length=16, description="GSO six-region code"
-    )
+    unit_type: str = Field(max_length=32, description="city | province | ministry | ministry_level_agency")
+    region_code: str | None = Field(default=None, max_length=16, description="GSO six-region code")
     region_code_nq306: str | None = Field(default=None, max_length=16)
     iso_3166_2: str | None = Field(default=None, max_length=8)
     valid_from: dt.date
@@ -59,12 +55,8 @@ class Unit(UnitBase, table=True):
     __tablename__ = "unit"
     __table_args__ = (
         UniqueConstraint("kind", "code", name="uq_unit_kind_code"),
-        CheckConstraint(
-            "kind IN ('province_63','province_34','ministry')", name="ck_unit_kind"
-        ),
-        CheckConstraint(
-            "valid_to IS NULL OR valid_to >= valid_from", name="ck_unit_validity"
-        ),
+        CheckConstraint("kind IN ('province_63','province_34','ministry')", name="ck_unit_kind"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="ck_unit_validity"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -74,9 +66,7 @@ class Unit(UnitBase, table=True):
         return self.kind.startswith("province")
 
     def valid_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
 class UnitLineage(SQLModel, table=True):

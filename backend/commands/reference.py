@@ -1,0 +1,20 @@
+"""`load-reference`: provinces, ministries, regions, lineage and evaluation years into the store."""
+
+from __future__ import annotations
+
+import argparse
+
+from backend.db import session_scope
+from backend.reference.loader import load_reference
+from backend.settings import get_settings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults()
+
+
+def run(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        report = load_reference(session, get_settings().reference_dir)
+    print(f"reference data loaded: {report}")
+    return 0

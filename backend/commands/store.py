@@ -1,0 +1,19 @@
+"""`migrate`: bring the store to the newest schema."""
+
+from __future__ import annotations
+
+import argparse
+
+from backend.db import migrate
+from backend.settings import get_settings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--revision", default="head", help="Alembic revision (default: head)")
+
+
+def run(args: argparse.Namespace) -> int:
+    migrate(revision=args.revision)
+    url = get_settings().effective_database_url
+    print(f"store at {url.split('@')[-1]} migrated to {args.revision}")
+    return 0

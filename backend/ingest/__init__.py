@@ -1,0 +1,1 @@
+"""Readers, validators and loaders that bring outside data into the store."""

@@ -1,0 +1,140 @@
+"""Load the published record (data/published/*.csv) as official figures with their sources.
+
+Every row is kept as printed, with its source text and the flags read from the bracketed note at the
+start of ``source``: ``is_uncertain`` ("[UNCERTAIN: …]": sources disagree) and ``is_derived`` (rank or
+score back-computed, inferred from list order, or implied). Conflicting rows are all kept; a row is
+identified by a hash of its content, so loading twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from backend.errors import ValidationError
+from backend.models import PublishedFigure, Unit
+from backend.reference.loader import read_csv
+from backend.reference.normalise import NameNormaliser
+
+FILES = ("published_results.csv", "published_full.csv")
+_NOTE = re.compile(r"^\s*\[([^\]]*)\]\s*")
+_DERIVED = re.compile(r"derived|listed order|implied|infer|read lowest-first", re.IGNORECASE)
+_UNIT_KINDS = {"province": "province_63", "ministry": "ministry"}
+
+
+def split_note(source: str) -> tuple[str, bool, bool]:
+    """The bracketed note at the start of a source text, and whether it marks the row derived / uncertain."""
+    match = _NOTE.match(source)
+    if not match:
+        return "", False, False
+    note = match.group(1).strip()
+    return note, bool(_DERIVED.search(note)), "UNCERTAIN" in note
+
+
+def row_hash(source_file: str, row: dict[str, str]) -> str:
+    canonical = "\x1f".join(
+        [source_file] + [row.get(k, "") for k in ("year", "index", "unit_type", "unit_name", "score", "rank", "source")]
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class PublishedLoadReport:
+    read: int = 0
+    added: int = 0
+    already_present: int = 0
+    unmatched_units: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = f"published rows read {self.read}, added {self.added}, already present {self.already_present}"
+        if self.unmatched_units:
+            text += f"; names not matched to a unit (kept with unit_id empty): {', '.join(sorted(set(self.unmatched_units)))}"
+        return text
+
+
+def _parse_row(
+    number: int, row: dict[str, str], problems: list[str], path_name: str
+) -> tuple[int, float | None, int | None] | None:
+    try:
+        year = int(row["year"])
+        score = float(row["score"]) if row["score"] else None
+        rank = int(row["rank"]) if row["rank"] else None
+    except (KeyError, ValueError) as exc:
+        problems.append(f"{path_name} line {number}: {exc}")
+        return None
+    if not row.get("source"):
+        problems.append(f"{path_name} line {number}: no source / thiếu nguồn")
+        return None
+    return year, score, rank
+
+
+def load_published(session: Session, published_dir: Path, reference_dir: Path) -> PublishedLoadReport:
+    """Load every published file; all-or-nothing: any bad row aborts the load with a row-by-row report."""
+    normaliser = NameNormaliser.from_reference_dir(reference_dir)
+    report = PublishedLoadReport()
+    known = set(session.exec(select(PublishedFigure.row_hash)).all())
+    units = {(u.kind, u.code): u.id for u in session.exec(select(Unit)).all()}
+    problems: list[str] = []
+    new_rows: list[PublishedFigure] = []
+    for filename in FILES:
+        path = published_dir / filename
+        for number, row in enumerate(read_csv(path), start=2):
+            report.read += 1
+            parsed = _parse_row(number, row, problems, filename)
+            if parsed is None:
+                continue
+            digest = row_hash(filename, row)
+            if digest in known:
+                report.already_present += 1
+                continue
+            known.add(digest)
+            year, score, rank = parsed
+            note, derived, uncertain = split_note(row["source"])
+            unit_id = None
+            scope_code = None
+            kind = _UNIT_KINDS.get(row["unit_type"])
+            if kind:
+                ref = normaliser.resolve(row["unit_name"], [kind], on=dt.date(year, 12, 31))
+                if ref is None:
+                    report.unmatched_units.append(row["unit_name"])
+                else:
+                    unit_id = units.get((ref.kind, ref.code))
+            elif row["unit_type"] == "region":
+                ref = normaliser.resolve(row["unit_name"], ["region"])
+                scope_code = ref.code if ref else None
+            else:
+                scope_code = row["unit_name"]
+            new_rows.append(
+                PublishedFigure(
+                    source_file=filename,
+                    row_number=number,
+                    year=year,
+                    metric=row["index"],
+                    unit_type=row["unit_type"],
+                    unit_name=row["unit_name"],
+                    unit_id=unit_id,
+                    scope_code=scope_code,
+                    score=score,
+                    rank=rank,
+                    source=row["source"],
+                    note=note,
+                    is_derived=derived,
+                    is_uncertain=uncertain,
+                    row_hash=digest,
+                )
+            )
+    if problems:
+        raise ValidationError(
+            "Tệp kết quả công bố có dòng không hợp lệ; không nạp dòng nào.",
+            "The published-results files have invalid rows; nothing was loaded.",
+            problems=problems,
+        )
+    session.add_all(new_rows)
+    session.flush()
+    report.added = len(new_rows)
+    return report

@@ -1,0 +1,1 @@
+"""Reference data: provinces (63 and 34), ministries, regions, lineage, evaluation years, name variants."""

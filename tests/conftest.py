@@ -1,0 +1,89 @@
+"""Shared fixtures.
+
+- ``reference_store``: a file SQLite store (session-wide template) migrated with Alembic and loaded with
+  reference data; each test that asks for ``store_url`` gets its own copy of it, and DATABASE_URL plus
+  the settings/engine caches point at that copy for the duration of the test.
+- ``pg_url``: a throwaway PostgreSQL database (see tests/pg.py); tests using it are skipped only when
+  PostgreSQL cannot be started at all and PAR_REQUIRE_PG is not set (``make test`` sets it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from backend.db import get_engine, migrate, session_scope
+from backend.reference.loader import load_reference
+from backend.settings import REPO_ROOT, get_settings
+
+
+def _point_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def reference_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a migrated SQLite file with reference data, built once per test session."""
+    path = tmp_path_factory.mktemp("template") / "reference.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    with session_scope(get_engine(url)) as session:
+        load_reference(session, REPO_ROOT / "data" / "reference")
+    get_engine(url).dispose()
+    get_engine.cache_clear()
+    return path
+
+
+@pytest.fixture
+def store_url(reference_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """URL of a private copy of the reference store; settings and engine caches point at it."""
+    path = tmp_path / "store.db"
+    shutil.copy(reference_store, path)
+    url = f"sqlite:///{path}"
+    _point_at(url, monkeypatch)
+    yield url
+    get_engine(url).dispose()
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def session(store_url: str) -> Iterator[Session]:
+    """A session on the private store; committed work stays visible to later code in the same test."""
+    with session_scope(get_engine(store_url)) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    from tests.pg import PostgresServer
+
+    server = PostgresServer.start_or_none()
+    if server is None:
+        if os.environ.get("PAR_REQUIRE_PG"):
+            pytest.fail("PostgreSQL is required (PAR_REQUIRE_PG is set) but could not be started")
+        pytest.skip("PostgreSQL is not available on this machine")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL database (dropped afterwards)."""
+    from tests.pg import PostgresServer
+
+    assert isinstance(pg_server, PostgresServer)
+    url = pg_server.create_database()
+    _point_at(url, monkeypatch)
+    yield url
+    get_engine(url).dispose()
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+    pg_server.drop_database(url)
