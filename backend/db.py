@@ -36,9 +36,7 @@ def get_engine(url: str | None = None) -> Engine:
     kwargs: dict[str, Any] = {"echo": settings.sql_echo}
     if url.startswith("sqlite"):
         if url in ("sqlite://", "sqlite:///:memory:"):
-            kwargs.update(
-                poolclass=StaticPool, connect_args={"check_same_thread": False}
-            )
+            kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
             path = Path(url.removeprefix("sqlite:///"))
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,9 +10,7 @@ from __future__ import annotations
 class DomainError(Exception):
     """An error a user can understand and act on."""
 
-    def __init__(
-        self, vi: str, en: str, *, hint_vi: str = "", hint_en: str = ""
-    ) -> None:
+    def __init__(self, vi: str, en: str, *, hint_vi: str = "", hint_en: str = "") -> None:
         super().__init__(en)
         self.vi = vi
         self.en = en
@@ -20,9 +18,7 @@ class DomainError(Exception):
         self.hint_en = hint_en
 
     def message(self, lang: str = "vi") -> str:
-        text, hint = (
-            (self.vi, self.hint_vi) if lang == "vi" else (self.en, self.hint_en)
-        )
+        text, hint = (self.vi, self.hint_vi) if lang == "vi" else (self.en, self.hint_en)
         return f"{text} {hint}".strip()
 
 
@@ -33,9 +29,7 @@ class NotFoundError(DomainError):
 class ValidationError(DomainError):
     """Input data or a configuration file is invalid; details say where."""
 
-    def __init__(
-        self, vi: str, en: str, *, problems: list[str] | None = None, **kw: str
-    ) -> None:
+    def __init__(self, vi: str, en: str, *, problems: list[str] | None = None, **kw: str) -> None:
         super().__init__(vi, en, **kw)
         self.problems = problems or []
 

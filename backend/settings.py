@@ -30,28 +30,20 @@ class Settings(BaseSettings):
         default=REPO_ROOT / "data",
         description="Folder of reference CSVs, frameworks, published record.",
     )
-    geo_dir: Path = Field(
-        default=REPO_ROOT / "geo", description="Folder of boundary files."
-    )
+    geo_dir: Path = Field(default=REPO_ROOT / "geo", description="Folder of boundary files.")
     demo_years: str = Field(
         default="2022-2025",
         description="Years the demo generator fills, e.g. 2022-2025.",
     )
-    demo_scale: Literal["full", "small"] = Field(
-        default="small", description="Demo size used by `make run`."
-    )
-    demo_seed: int = Field(
-        default=20251, description="Seed of the demo generator: same seed, same data."
-    )
+    demo_scale: Literal["full", "small"] = Field(default="small", description="Demo size used by `make run`.")
+    demo_seed: int = Field(default=20251, description="Seed of the demo generator: same seed, same data.")
     timezone: str = Field(
         default="Asia/Ho_Chi_Minh",
         description="Time zone for publication times and display.",
     )
     public_port: int = Field(default=8501, description="Port of the public app.")
     internal_port: int = Field(default=8502, description="Port of the internal app.")
-    sql_echo: bool = Field(
-        default=False, description="Log every SQL statement (debugging only)."
-    )
+    sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
 
     @field_validator("database_url")
     @classmethod

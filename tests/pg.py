@@ -8,6 +8,7 @@ and is stopped and deleted when the test session ends. When running as root, the
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -132,8 +133,6 @@ class PostgresServer:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.SubprocessError):
             self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
-        except subprocess.SubprocessError:
-            pass
         shutil.rmtree(self.base, ignore_errors=True)

@@ -27,8 +27,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=config.get_main_option("sqlalchemy.url")
-        or get_settings().effective_database_url,
+        url=config.get_main_option("sqlalchemy.url") or get_settings().effective_database_url,
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
@@ -42,10 +41,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = get_engine(
-        config.get_main_option("sqlalchemy.url")
-        or get_settings().effective_database_url
-    )
+    engine = get_engine(config.get_main_option("sqlalchemy.url") or get_settings().effective_database_url)
     with engine.connect() as conn:
         _run(conn)
         conn.commit()

@@ -23,9 +23,7 @@ def upgrade() -> None:
     op.create_table(
         "app_user",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column(
-            "username", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("username", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("full_name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
         sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -39,19 +37,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column(
-            "action", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column(
-            "entity", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column(
-            "entity_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("entity", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("entity_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("detail", sa.Text(), server_default="{}", nullable=False),
-        sa.Column(
-            "prev_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("prev_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
     )
@@ -74,9 +64,7 @@ def upgrade() -> None:
         "evaluation_year",
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("reference_date", sa.Date(), nullable=False),
-        sa.Column(
-            "province_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("province_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.PrimaryKeyConstraint("year", name=op.f("pk_evaluation_year")),
     )
@@ -84,30 +72,18 @@ def upgrade() -> None:
         "framework",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column(
-            "version", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False
-        ),
-        sa.Column(
-            "index_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
-        sa.Column(
-            "unit_scope", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("version", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("index_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("unit_scope", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("year_from", sa.Integer(), nullable=False),
         sa.Column("year_to", sa.Integer(), nullable=False),
-        sa.Column(
-            "status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("title_vi", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("title_en", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("legal_basis", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("source_text", sa.Text(), server_default="", nullable=False),
-        sa.CheckConstraint(
-            "index_code IN ('PAR_INDEX','SIPAS')", name="ck_framework_index"
-        ),
+        sa.CheckConstraint("index_code IN ('PAR_INDEX','SIPAS')", name="ck_framework_index"),
         sa.CheckConstraint("year_to >= year_from", name="ck_framework_years"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_framework")),
         sa.UniqueConstraint("code", "version", name="uq_framework_code_version"),
@@ -118,9 +94,7 @@ def upgrade() -> None:
     op.create_table(
         "region",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column(
-            "scheme", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("scheme", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("name_vi", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("name_en", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -136,20 +110,14 @@ def upgrade() -> None:
         sa.Column("name_vi", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("name_en", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("full_name_vi", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "unit_type", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False
-        ),
-        sa.Column(
-            "region_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True
-        ),
+        sa.Column("unit_type", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("region_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column(
             "region_code_nq306",
             sqlmodel.sql.sqltypes.AutoString(length=16),
             nullable=True,
         ),
-        sa.Column(
-            "iso_3166_2", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True
-        ),
+        sa.Column("iso_3166_2", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_to", sa.Date(), nullable=True),
         sa.Column("par_assessed", sa.Boolean(), nullable=False),
@@ -157,12 +125,8 @@ def upgrade() -> None:
         sa.Column("flags_basis", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "kind IN ('province_63','province_34','ministry')", name="ck_unit_kind"
-        ),
-        sa.CheckConstraint(
-            "valid_to IS NULL OR valid_to >= valid_from", name="ck_unit_validity"
-        ),
+        sa.CheckConstraint("kind IN ('province_63','province_34','ministry')", name="ck_unit_kind"),
+        sa.CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="ck_unit_validity"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_unit")),
         sa.UniqueConstraint("kind", "code", name="uq_unit_kind_code"),
     )
@@ -196,9 +160,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("framework_id", "code", name="uq_criterion_code"),
     )
     with op.batch_alter_table("criterion", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_criterion_framework_id"), ["framework_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_criterion_framework_id"), ["framework_id"], unique=False)
 
     op.create_table(
         "interviewer",
@@ -215,88 +177,58 @@ def upgrade() -> None:
         sa.UniqueConstraint("dataset_id", "code", name="uq_interviewer_code"),
     )
     with op.batch_alter_table("interviewer", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_interviewer_dataset_id"), ["dataset_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_interviewer_dataset_id"), ["dataset_id"], unique=False)
 
     op.create_table(
         "published_figure",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column(
-            "source_file", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("source_file", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("row_number", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column(
-            "metric", sqlmodel.sql.sqltypes.AutoString(length=96), nullable=False
-        ),
-        sa.Column(
-            "unit_type", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("metric", sqlmodel.sql.sqltypes.AutoString(length=96), nullable=False),
+        sa.Column("unit_type", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("unit_name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "scope_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True
-        ),
+        sa.Column("scope_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("score", sa.Float(), nullable=True),
         sa.Column("rank", sa.Integer(), nullable=True),
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("is_derived", sa.Boolean(), nullable=False),
         sa.Column("is_uncertain", sa.Boolean(), nullable=False),
-        sa.Column(
-            "row_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"], ["unit.id"], name=op.f("fk_published_figure_unit_id_unit")
-        ),
+        sa.Column("row_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_published_figure_unit_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_published_figure")),
         sa.UniqueConstraint("row_hash", name="uq_published_row"),
     )
     with op.batch_alter_table("published_figure", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_published_figure_unit_id"), ["unit_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_published_figure_year"), ["year"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_published_figure_unit_id"), ["unit_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_published_figure_year"), ["year"], unique=False)
 
     op.create_table(
         "result_set",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("dataset_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "index_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("index_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column(
-            "unit_scope", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("unit_scope", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column(
-            "status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("framework_id", sa.Integer(), nullable=False),
         sa.Column(
             "framework_version",
             sqlmodel.sql.sqltypes.AutoString(length=32),
             nullable=False,
         ),
-        sa.Column(
-            "inputs_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("inputs_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("computed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column(
-            "computed_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("computed_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("publish_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("published_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
         sa.Column("erratum", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("parameters", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.CheckConstraint(
-            "index_code IN ('PAR_INDEX','SIPAS')", name="ck_result_index"
-        ),
+        sa.CheckConstraint("index_code IN ('PAR_INDEX','SIPAS')", name="ck_result_index"),
         sa.CheckConstraint(
             "status IN ('draft','appraised','agreed','approved','published','withdrawn')",
             name="ck_result_status",
@@ -342,34 +274,24 @@ def upgrade() -> None:
         "survey",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("dataset_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "index_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("index_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("name_vi", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("name_en", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("fieldwork_start", sa.Date(), nullable=True),
         sa.Column("fieldwork_end", sa.Date(), nullable=True),
-        sa.CheckConstraint(
-            "index_code IN ('SIPAS','PAR_SURVEY')", name="ck_survey_index"
-        ),
-        sa.ForeignKeyConstraint(
-            ["dataset_id"], ["dataset.id"], name=op.f("fk_survey_dataset_id_dataset")
-        ),
+        sa.CheckConstraint("index_code IN ('SIPAS','PAR_SURVEY')", name="ck_survey_index"),
+        sa.ForeignKeyConstraint(["dataset_id"], ["dataset.id"], name=op.f("fk_survey_dataset_id_dataset")),
         sa.ForeignKeyConstraint(
             ["year"],
             ["evaluation_year.year"],
             name=op.f("fk_survey_year_evaluation_year"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey")),
-        sa.UniqueConstraint(
-            "dataset_id", "index_code", "year", name="uq_survey_dataset_index_year"
-        ),
+        sa.UniqueConstraint("dataset_id", "index_code", "year", name="uq_survey_dataset_index_year"),
     )
     with op.batch_alter_table("survey", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_survey_dataset_id"), ["dataset_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_survey_dataset_id"), ["dataset_id"], unique=False)
 
     op.create_table(
         "unit_lineage",
@@ -377,20 +299,14 @@ def upgrade() -> None:
         sa.Column("old_unit_id", sa.Integer(), nullable=False),
         sa.Column("new_unit_id", sa.Integer(), nullable=False),
         sa.Column("effective", sa.Date(), nullable=False),
-        sa.Column(
-            "relation", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("relation", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.CheckConstraint(
             "relation IN ('merged_into','renamed','split_part','continues')",
             name="ck_lineage_relation",
         ),
-        sa.ForeignKeyConstraint(
-            ["new_unit_id"], ["unit.id"], name=op.f("fk_unit_lineage_new_unit_id_unit")
-        ),
-        sa.ForeignKeyConstraint(
-            ["old_unit_id"], ["unit.id"], name=op.f("fk_unit_lineage_old_unit_id_unit")
-        ),
+        sa.ForeignKeyConstraint(["new_unit_id"], ["unit.id"], name=op.f("fk_unit_lineage_new_unit_id_unit")),
+        sa.ForeignKeyConstraint(["old_unit_id"], ["unit.id"], name=op.f("fk_unit_lineage_old_unit_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_lineage")),
         sa.UniqueConstraint(
             "old_unit_id",
@@ -401,12 +317,8 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("unit_lineage", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_unit_lineage_new_unit_id"), ["new_unit_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_unit_lineage_old_unit_id"), ["old_unit_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_unit_lineage_new_unit_id"), ["new_unit_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_unit_lineage_old_unit_id"), ["old_unit_id"], unique=False)
 
     op.create_table(
         "user_role",
@@ -420,16 +332,12 @@ def upgrade() -> None:
             "role IN ('admin','leader','council','appraiser','analyst','unit_officer','backcheck')",
             name="ck_user_role",
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["app_user.id"], name=op.f("fk_user_role_user_id_app_user")
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_user_role_user_id_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_role")),
         sa.UniqueConstraint("user_id", "role", "scope", name="uq_user_role"),
     )
     with op.batch_alter_table("user_role", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_user_role_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_user_role_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "assessment_score",
@@ -441,18 +349,14 @@ def upgrade() -> None:
         sa.Column("self_score", sa.Float(), nullable=True),
         sa.Column("self_comment", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("appraisal_score", sa.Float(), nullable=True),
-        sa.Column(
-            "appraisal_comment", sqlmodel.sql.sqltypes.AutoString(), nullable=False
-        ),
+        sa.Column("appraisal_comment", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("appraised_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("appraised_by_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
             "appraisal_score IS NULL OR appraisal_score >= 0",
             name="ck_appraisal_nonneg",
         ),
-        sa.CheckConstraint(
-            "self_score IS NULL OR self_score >= 0", name="ck_self_score_nonneg"
-        ),
+        sa.CheckConstraint("self_score IS NULL OR self_score >= 0", name="ck_self_score_nonneg"),
         sa.ForeignKeyConstraint(
             ["appraised_by_id"],
             ["app_user.id"],
@@ -468,18 +372,14 @@ def upgrade() -> None:
             ["dataset.id"],
             name=op.f("fk_assessment_score_dataset_id_dataset"),
         ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"], ["unit.id"], name=op.f("fk_assessment_score_unit_id_unit")
-        ),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_assessment_score_unit_id_unit")),
         sa.ForeignKeyConstraint(
             ["year"],
             ["evaluation_year.year"],
             name=op.f("fk_assessment_score_year_evaluation_year"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assessment_score")),
-        sa.UniqueConstraint(
-            "dataset_id", "year", "unit_id", "criterion_id", name="uq_assessment_score"
-        ),
+        sa.UniqueConstraint("dataset_id", "year", "unit_id", "criterion_id", name="uq_assessment_score"),
     )
     with op.batch_alter_table("assessment_score", schema=None) as batch_op:
         batch_op.create_index(
@@ -487,25 +387,17 @@ def upgrade() -> None:
             ["criterion_id"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_assessment_score_dataset_id"), ["dataset_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_assessment_score_unit_id"), ["unit_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_assessment_score_dataset_id"), ["dataset_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assessment_score_unit_id"), ["unit_id"], unique=False)
 
     op.create_table(
         "result_row",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("result_set_id", sa.Integer(), nullable=False),
         sa.Column("scope", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column(
-            "scope_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False
-        ),
+        sa.Column("scope_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "metric", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("metric", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("value", sa.Float(), nullable=True),
         sa.Column("max_value", sa.Float(), nullable=True),
         sa.Column("ci_low", sa.Float(), nullable=True),
@@ -515,57 +407,37 @@ def upgrade() -> None:
         sa.Column("rank_high", sa.Integer(), nullable=True),
         sa.Column("grp", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
         sa.Column("n", sa.Integer(), nullable=True),
-        sa.CheckConstraint(
-            "scope IN ('unit','region','national')", name="ck_result_row_scope"
-        ),
+        sa.CheckConstraint("scope IN ('unit','region','national')", name="ck_result_row_scope"),
         sa.ForeignKeyConstraint(
             ["result_set_id"],
             ["result_set.id"],
             name=op.f("fk_result_row_result_set_id_result_set"),
         ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"], ["unit.id"], name=op.f("fk_result_row_unit_id_unit")
-        ),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_result_row_unit_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_result_row")),
-        sa.UniqueConstraint(
-            "result_set_id", "scope", "scope_code", "metric", name="uq_result_row"
-        ),
+        sa.UniqueConstraint("result_set_id", "scope", "scope_code", "metric", name="uq_result_row"),
     )
     with op.batch_alter_table("result_row", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_result_row_result_set_id"), ["result_set_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_result_row_result_set_id"), ["result_set_id"], unique=False)
 
     op.create_table(
         "survey_form",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("survey_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "form_code", sqlmodel.sql.sqltypes.AutoString(length=48), nullable=False
-        ),
+        sa.Column("form_code", sqlmodel.sql.sqltypes.AutoString(length=48), nullable=False),
         sa.Column(
             "respondent_group",
             sqlmodel.sql.sqltypes.AutoString(length=32),
             nullable=False,
         ),
         sa.Column("unit_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "district_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True
-        ),
-        sa.Column(
-            "commune_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True
-        ),
-        sa.Column(
-            "village_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True
-        ),
+        sa.Column("district_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("commune_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("village_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("interviewer_id", sa.Integer(), nullable=True),
         sa.Column("collected_on", sa.Date(), nullable=False),
-        sa.Column(
-            "status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
-        sa.Column(
-            "invalid_reason", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("invalid_reason", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column(
             "respondent_phone",
             sqlmodel.sql.sqltypes.AutoString(length=20),
@@ -575,27 +447,19 @@ def upgrade() -> None:
             "status != 'invalid' OR invalid_reason IS NOT NULL",
             name="ck_form_invalid_reason",
         ),
-        sa.CheckConstraint(
-            "status IN ('valid','invalid','pending')", name="ck_form_status"
-        ),
+        sa.CheckConstraint("status IN ('valid','invalid','pending')", name="ck_form_status"),
         sa.ForeignKeyConstraint(
             ["interviewer_id"],
             ["interviewer.id"],
             name=op.f("fk_survey_form_interviewer_id_interviewer"),
         ),
-        sa.ForeignKeyConstraint(
-            ["survey_id"], ["survey.id"], name=op.f("fk_survey_form_survey_id_survey")
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"], ["unit.id"], name=op.f("fk_survey_form_unit_id_unit")
-        ),
+        sa.ForeignKeyConstraint(["survey_id"], ["survey.id"], name=op.f("fk_survey_form_survey_id_survey")),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_survey_form_unit_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_form")),
         sa.UniqueConstraint("survey_id", "form_code", name="uq_form_code"),
     )
     with op.batch_alter_table("survey_form", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_form_survey_unit", ["survey_id", "unit_id"], unique=False
-        )
+        batch_op.create_index("ix_form_survey_unit", ["survey_id", "unit_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_survey_form_interviewer_id"),
             ["interviewer_id"],
@@ -611,31 +475,21 @@ def upgrade() -> None:
         sa.Column("text_en", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("scale_min", sa.Integer(), nullable=False),
         sa.Column("scale_max", sa.Integer(), nullable=False),
-        sa.Column(
-            "respondent_groups", sqlmodel.sql.sqltypes.AutoString(), nullable=False
-        ),
-        sa.ForeignKeyConstraint(
-            ["survey_id"], ["survey.id"], name=op.f("fk_survey_item_survey_id_survey")
-        ),
+        sa.Column("respondent_groups", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.ForeignKeyConstraint(["survey_id"], ["survey.id"], name=op.f("fk_survey_item_survey_id_survey")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_item")),
         sa.UniqueConstraint("survey_id", "code", name="uq_survey_item_code"),
     )
     with op.batch_alter_table("survey_item", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_survey_item_survey_id"), ["survey_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_survey_item_survey_id"), ["survey_id"], unique=False)
 
     op.create_table(
         "answer",
         sa.Column("form_id", sa.Integer(), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("value", sa.SmallInteger(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["form_id"], ["survey_form.id"], name=op.f("fk_answer_form_id_survey_form")
-        ),
-        sa.ForeignKeyConstraint(
-            ["item_id"], ["survey_item.id"], name=op.f("fk_answer_item_id_survey_item")
-        ),
+        sa.ForeignKeyConstraint(["form_id"], ["survey_form.id"], name=op.f("fk_answer_form_id_survey_form")),
+        sa.ForeignKeyConstraint(["item_id"], ["survey_item.id"], name=op.f("fk_answer_item_id_survey_item")),
         sa.PrimaryKeyConstraint("form_id", "item_id", name=op.f("pk_answer")),
         sqlite_with_rowid=False,
     )
@@ -643,9 +497,7 @@ def upgrade() -> None:
         "evidence",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("score_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "ref_code", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("ref_code", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("title", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=True),
         sa.Column("location", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -658,9 +510,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("score_id", "ref_code", name="uq_evidence_ref"),
     )
     with op.batch_alter_table("evidence", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_evidence_score_id"), ["score_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_evidence_score_id"), ["score_id"], unique=False)
 
     # ### end Alembic commands ###
     _audit_log_append_only()
