@@ -1,0 +1,1 @@
+"""Use cases with authorisation: compute, workflow, publication, public queries, exports."""
