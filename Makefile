@@ -1,0 +1,80 @@
+# PAR INDEX / SIPAS — the two commands a new user needs:
+#   make run    set up everything (virtualenv, dependencies, migrations, reference, published and demo data)
+#               and start the public app (port 8501) and the internal app (port 8502) on the embedded SQLite store
+#   make test   set up and run the whole suite (lint, types, unit, integration on SQLite and PostgreSQL,
+#               AppTest, real-browser tests)
+# Every target installs what it needs.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PUBLIC_PORT ?= 8501
+INTERNAL_PORT ?= 8502
+DEMO_SCALE ?= small
+DEMO_YEARS ?= 2022-2025
+DEMO_SEED ?= 20251
+PYTEST_ARGS ?=
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test bench lint typecheck migrate seed install install-dev system-test-deps apps clean help
+
+help:
+	@sed -n '1,8p' Makefile
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+migrate: install
+	$(PY) -m backend migrate
+
+# migrate + reference + frameworks + published record + demo data + computed, published demo result sets
+seed: install
+	$(PY) -m backend seed --years $(DEMO_YEARS) --scale $(DEMO_SCALE) --seed $(DEMO_SEED)
+
+run: seed
+	@echo ""
+	@echo "  Public app   (press, provinces; published results only): http://localhost:$(PUBLIC_PORT)"
+	@echo "  Internal app (staff login, review and approval):         http://localhost:$(INTERNAL_PORT)"
+	@echo "  Demo logins, if created by this run: data/demo_credentials.txt"
+	@echo "  Stop both with Ctrl+C."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(VENV)/bin/streamlit run dashboards/internal_app.py --server.port $(INTERNAL_PORT) --server.headless true & \
+	  $(VENV)/bin/streamlit run dashboards/public_app.py --server.port $(PUBLIC_PORT) --server.headless true & \
+	  wait
+
+# Debian's PostgreSQL server (integration tests) and Chromium (browser tests), installed if missing.
+system-test-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" != "0" ]; then echo "Need root to apt-get install postgresql chromium (or install them yourself)"; exit 1; fi; \
+	  echo "Installing Debian packages: postgresql chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium >/dev/null; \
+	fi
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null && command -v chromium >/dev/null && echo "system test dependencies: ok"
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install-dev
+	$(VENV)/bin/mypy backend geo
+
+test: install-dev system-test-deps lint typecheck
+	PAR_REQUIRE_PG=1 PAR_REQUIRE_BROWSER=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) -m pip install --quiet --disable-pip-version-check duckdb
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) data/app.db data/app.db-wal data/app.db-shm

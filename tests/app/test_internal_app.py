@@ -1,0 +1,113 @@
+"""AppTest for the internal app: login, role-based pages, workflow actions through the UI, audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from backend.auth.permissions import Actor
+from backend.auth.users import create_user
+from backend.db import get_engine, session_scope
+from backend.models import Dataset, Framework, ResultRow, ResultSet
+from backend.settings import REPO_ROOT
+
+APP = str(REPO_ROOT / "dashboards" / "internal_app.py")
+PASSWORD = "test password 123"
+
+
+@pytest.fixture
+def internal_store(store_url: str) -> dict[str, int]:
+    with session_scope(get_engine(store_url)) as session:
+        for name, roles in (("lan", ["analyst"]), ("binh", ["appraiser"]), ("dung", ["leader"]), ("an", ["admin"])):
+            create_user(session, actor=Actor.system(), username=name, password=PASSWORD, roles=roles)
+        ds = Dataset(name="demo-t", kind="demo")
+        fw = Framework(
+            code="sipas-t",
+            version="1",
+            index_code="SIPAS",
+            unit_scope="province",
+            year_from=2022,
+            year_to=2026,
+            content_hash="x",
+        )
+        session.add_all([ds, fw])
+        session.flush()
+        rs = ResultSet(
+            dataset_id=ds.id,  # type: ignore[arg-type]
+            index_code="SIPAS",
+            year=2024,
+            unit_scope="province",
+            version=1,
+            framework_id=fw.id,  # type: ignore[arg-type]
+            framework_version="1",
+            inputs_hash="abc",
+            computed_at=dt.datetime.now(dt.UTC),
+            computed_by="lan",
+        )
+        session.add(rs)
+        session.flush()
+        session.add(
+            ResultRow(
+                result_set_id=rs.id,
+                scope="unit",
+                scope_code="province_63:01",
+                unit_id=1,
+                metric="SIPAS",
+                value=84.5,
+                rank=1,
+            )
+        )  # type: ignore[arg-type]
+        return {"rs": rs.id}  # type: ignore[dict-item]
+
+
+def _login(user: str, password: str = PASSWORD, lang: str = "vi") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    if lang == "en":
+        at.segmented_control(key="lang").set_value("en").run()
+    at.text_input(key="login_username").input(user)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_login_page_and_wrong_password(internal_store: dict[str, int], lang: str) -> None:
+    at = _login("lan", "not the password", lang=lang)
+    assert not at.exception
+    assert at.error and ("Wrong username" in at.error[0].value if lang == "en" else "không đúng" in at.error[0].value)
+
+
+def test_analyst_sees_result_sets_but_cannot_act(internal_store: dict[str, int]) -> None:
+    at = _login("lan")
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Bộ kết quả"
+    assert at.dataframe, "result sets table shown"
+    assert not [r for r in at.radio if r.key == "next_action"], "an analyst has no workflow action"
+    assert any("minh họa" in w.value for w in at.warning), "demo data is labelled"
+
+
+def test_appraiser_moves_draft_on_and_it_is_audited(internal_store: dict[str, int], store_url: str) -> None:
+    at = _login("binh")
+    radio = next(r for r in at.radio if r.key == "next_action")
+    assert radio.options == ["appraise"]
+    at.text_area(key="action_reason").input("evidence checked")
+    at.button(key="confirm_action").click().run()
+    assert not at.exception
+    with Session(get_engine(store_url)) as session:
+        assert session.get(ResultSet, internal_store["rs"]).status == "appraised"  # type: ignore[union-attr]
+
+
+def test_audit_page_for_admin_only(internal_store: dict[str, int]) -> None:
+    at = _login("an")
+    assert at.session_state["actor"].roles == {"admin"}
+    at.switch_page("internal_pages/audit.py").run()
+    assert not at.exception
+    assert "toàn vẹn" in at.success[0].value
+    assert any("login" in str(v) for v in at.dataframe[0].value["action"].tolist())
+    # an appraiser's navigation has no audit page at all
+    appraiser = _login("binh")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        appraiser.switch_page("internal_pages/audit.py")
