@@ -64,39 +64,28 @@ def _upsert(session: Session, existing: object | None, new: object) -> object:
 def unit_rows(reference_dir: Path) -> list[Unit]:
     """Unit objects (not yet in a session) from the provinces and ministries files."""
     units: list[Unit] = []
-    for row in read_csv(reference_dir / "provinces_63.csv"):
-        units.append(
-            Unit(
-                kind="province_63",
-                code=row["code"],
-                name_vi=row["name_vi"],
-                name_en=row["name_en"],
-                full_name_vi=row["full_name_vi"],
-                unit_type=row["kind"],
-                region_code=row["region_code"],
-                iso_3166_2=row["iso_3166_2"] or None,
-                valid_from=_date(row["valid_from"]) or dt.date(2008, 8, 1),
-                valid_to=_date(row["valid_to"]),
-                note=row["note"],
+    for kind, filename, default_from, basis in (
+        ("province_63", "provinces_63.csv", dt.date(2008, 8, 1), ""),
+        ("province_34", "provinces_34.csv", PROVINCES_34_FROM, "provisional"),
+    ):
+        for row in read_csv(reference_dir / filename):
+            units.append(
+                Unit(
+                    kind=kind,
+                    code=row["code"],
+                    name_vi=row["name_vi"],
+                    name_en=row["name_en"],
+                    full_name_vi=row["full_name_vi"],
+                    unit_type=row["kind"],
+                    region_code=row["region_code"],
+                    region_code_nq306=row.get("region_code_nq306") or None,
+                    iso_3166_2=row.get("iso_3166_2") or None,
+                    valid_from=_date(row["valid_from"]) or default_from,
+                    valid_to=_date(row["valid_to"]),
+                    flags_basis=basis,
+                    note=row["note"],
+                )
             )
-        )
-    for row in read_csv(reference_dir / "provinces_34.csv"):
-        units.append(
-            Unit(
-                kind="province_34",
-                code=row["code"],
-                name_vi=row["name_vi"],
-                name_en=row["name_en"],
-                full_name_vi=row["full_name_vi"],
-                unit_type=row["kind"],
-                region_code=row["region_code"],
-                region_code_nq306=row["region_code_nq306"],
-                valid_from=_date(row["valid_from"]) or PROVINCES_34_FROM,
-                valid_to=_date(row["valid_to"]),
-                flags_basis="provisional",
-                note=row["note"],
-            )
-        )
     for row in read_csv(reference_dir / "ministries.csv"):
         units.append(
             Unit(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
@@ -11,8 +9,9 @@ from streamlit.testing.v1 import AppTest
 from backend.auth.permissions import Actor
 from backend.auth.users import create_user
 from backend.db import get_engine, session_scope
-from backend.models import Dataset, Framework, ResultRow, ResultSet
+from backend.models import ResultRow, ResultSet
 from backend.settings import REPO_ROOT
+from tests.factories import make_result_set
 
 APP = str(REPO_ROOT / "dashboards" / "internal_app.py")
 PASSWORD = "test password 123"
@@ -23,32 +22,7 @@ def internal_store(store_url: str) -> dict[str, int]:
     with session_scope(get_engine(store_url)) as session:
         for name, roles in (("lan", ["analyst"]), ("binh", ["appraiser"]), ("dung", ["leader"]), ("an", ["admin"])):
             create_user(session, actor=Actor.system(), username=name, password=PASSWORD, roles=roles)
-        ds = Dataset(name="demo-t", kind="demo")
-        fw = Framework(
-            code="sipas-t",
-            version="1",
-            index_code="SIPAS",
-            unit_scope="province",
-            year_from=2022,
-            year_to=2026,
-            content_hash="x",
-        )
-        session.add_all([ds, fw])
-        session.flush()
-        rs = ResultSet(
-            dataset_id=ds.id,  # type: ignore[arg-type]
-            index_code="SIPAS",
-            year=2024,
-            unit_scope="province",
-            version=1,
-            framework_id=fw.id,  # type: ignore[arg-type]
-            framework_version="1",
-            inputs_hash="abc",
-            computed_at=dt.datetime.now(dt.UTC),
-            computed_by="lan",
-        )
-        session.add(rs)
-        session.flush()
+        rs = make_result_set(session, kind="demo", computed_by="lan")
         session.add(
             ResultRow(
                 result_set_id=rs.id,

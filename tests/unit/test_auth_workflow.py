@@ -13,10 +13,11 @@ from backend.auth.passwords import hash_password, verify_password
 from backend.auth.permissions import PERMISSIONS, Actor, require
 from backend.auth.users import authenticate, create_user
 from backend.errors import DomainError, PermissionDenied, ValidationError
-from backend.models import AuditLog, Dataset, Framework, ResultSet, User
+from backend.models import AuditLog, ResultSet, User
 from backend.models.users import ROLES
 from backend.services.audit import record, verify_chain
 from backend.services.workflow import TRANSITIONS, history, publish_demo, transition
+from tests.factories import make_result_set
 
 ALL_ROLES = (*ROLES, "system")
 
@@ -50,33 +51,7 @@ def test_phones_only_for_backcheck() -> None:
 
 
 def _result_set(session: Session, kind: str = "demo", computed_by: str = "ana") -> ResultSet:
-    ds = Dataset(name=f"ds-{kind}-{computed_by}", kind=kind)
-    fw = Framework(
-        code=f"fw-{kind}-{computed_by}",
-        version="1",
-        index_code="SIPAS",
-        unit_scope="province",
-        year_from=2022,
-        year_to=2026,
-        content_hash="x",
-    )
-    session.add_all([ds, fw])
-    session.flush()
-    rs = ResultSet(
-        dataset_id=ds.id,  # type: ignore[arg-type]
-        index_code="SIPAS",
-        year=2024,
-        unit_scope="province",
-        version=1,
-        framework_id=fw.id,  # type: ignore[arg-type]
-        framework_version="1",
-        inputs_hash="h",
-        computed_at=dt.datetime.now(dt.UTC),
-        computed_by=computed_by,
-    )
-    session.add(rs)
-    session.flush()
-    return rs
+    return make_result_set(session, kind=kind, computed_by=computed_by)
 
 
 def _actor(role: str, name: str | None = None) -> Actor:
