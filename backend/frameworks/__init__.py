@@ -3,7 +3,8 @@
 Public API:
 
 * :func:`load_framework_file` (pure, validated) and :func:`load_all` (a directory);
-* :func:`sync_frameworks` (idempotent store), :func:`framework_for` (which framework applies);
+* :func:`sync_frameworks` (idempotent store), :func:`framework_for` (which framework applies: the stored
+  ``Framework`` row for a session, the spec for a list of specs) and :func:`spec_for` (its spec);
 * :class:`FrameworkSpec` and its parts; ``spec.provisional_list()`` lists every unverified item
   (path, value used, basis) for the methodology page.
 """
@@ -25,7 +26,7 @@ from backend.frameworks.spec import (
     SurveyMapping,
     SurveyScoring,
 )
-from backend.frameworks.sync import SyncResult, framework_for, spec_from_row, sync_frameworks
+from backend.frameworks.sync import SyncResult, framework_for, spec_for, spec_from_row, sync_frameworks
 
 __all__ = [
     "ASSESSED_MODES",
@@ -48,6 +49,7 @@ __all__ = [
     "load_all",
     "load_framework_file",
     "parse_framework_text",
+    "spec_for",
     "spec_from_row",
     "sync_frameworks",
 ]

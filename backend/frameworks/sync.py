@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import overload
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -104,32 +105,40 @@ def spec_from_row(row: Framework) -> FrameworkSpec:
     return replace(spec, framework_id=row.id, db_version=row.version)
 
 
-def _choose(candidates: Sequence[FrameworkSpec], index_code: str, unit_scope: str, year: int) -> FrameworkSpec:
-    if not candidates:
+def _choose(codes: Sequence[str], index_code: str, unit_scope: str, year: int) -> None:
+    """Check that exactly one framework code applies."""
+    if not codes:
         raise NotFoundError(
             f"Không có khung phương pháp cho {index_code} ({unit_scope}) năm {year}.",
             f"No framework for {index_code} ({unit_scope}) in {year}.",
             hint_vi="Thêm tệp vào data/frameworks/ rồi chạy `python -m backend load-frameworks`.",
             hint_en="Add a file to data/frameworks/ and run `python -m backend load-frameworks`.",
         )
-    codes = sorted({c.code for c in candidates})
-    if len(codes) > 1:
+    distinct = sorted(set(codes))
+    if len(distinct) > 1:
         raise ValidationError(
-            f"Có nhiều khung phương pháp cho {index_code} ({unit_scope}) năm {year}: {', '.join(codes)}.",
-            f"More than one framework for {index_code} ({unit_scope}) in {year}: {', '.join(codes)}.",
+            f"Có nhiều khung phương pháp cho {index_code} ({unit_scope}) năm {year}: {', '.join(distinct)}.",
+            f"More than one framework for {index_code} ({unit_scope}) in {year}: {', '.join(distinct)}.",
             hint_vi="Sửa khoảng năm trong các tệp để chỉ một khung áp dụng.",
             hint_en="Fix the year ranges so that exactly one framework applies.",
         )
-    return candidates[-1]
+
+
+@overload
+def framework_for(source: Session, index_code: str, unit_scope: str, year: int) -> Framework: ...
+@overload
+def framework_for(source: Iterable[FrameworkSpec], index_code: str, unit_scope: str, year: int) -> FrameworkSpec: ...
 
 
 def framework_for(
     source: Session | Iterable[FrameworkSpec], index_code: str, unit_scope: str, year: int
-) -> FrameworkSpec:
+) -> Framework | FrameworkSpec:
     """The framework that applies to ``index_code`` / ``unit_scope`` / ``year``.
 
-    ``source`` is a session (the stored frameworks: the newest version of the matching code, re-read
-    from its stored text and carrying ``framework_id``) or an iterable of specs (e.g. :func:`load_all`).
+    * ``source`` a session: the stored ``Framework`` row (the newest version of the one matching code);
+      :func:`spec_for` / :func:`spec_from_row` give its :class:`FrameworkSpec`.
+    * ``source`` an iterable of specs (e.g. :func:`load_all`): the matching :class:`FrameworkSpec`.
+
     Raises NotFoundError when none applies and ValidationError when several different codes do.
     """
     if isinstance(source, Session):
@@ -146,8 +155,13 @@ def framework_for(
         newest: dict[str, Framework] = {}
         for row in rows:
             newest[row.code] = row  # ordered by id: the last one is the newest version
-        if len(newest) == 1:
-            return spec_from_row(next(iter(newest.values())))
-        return _choose([spec_from_row(r) for r in newest.values()], index_code, unit_scope, year)
+        _choose(list(newest), index_code, unit_scope, year)
+        return next(iter(newest.values()))
     candidates = [s for s in source if s.index_code == index_code and s.unit_scope == unit_scope and s.covers(year)]
-    return _choose(candidates, index_code, unit_scope, year)
+    _choose([c.code for c in candidates], index_code, unit_scope, year)
+    return candidates[-1]
+
+
+def spec_for(session: Session, index_code: str, unit_scope: str, year: int) -> FrameworkSpec:
+    """The :class:`FrameworkSpec` of the stored framework that applies (with ``framework_id`` set)."""
+    return spec_from_row(framework_for(session, index_code, unit_scope, year))
