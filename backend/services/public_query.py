@@ -1,0 +1,425 @@
+"""The public query path: what the press, the provinces and citizens may see.
+
+Only *visible* result sets are ever read here. A result set is visible when
+
+* its ``status`` is ``published`` (not draft, appraised, agreed, approved or withdrawn), and
+* its embargo has passed: ``publish_at`` ≤ now (or, when no ``publish_at`` was set, ``published_at`` ≤ now).
+  A set with neither time is not visible.
+
+Every query on ``result_set`` or ``result_row`` in this module is built from :func:`_visible_ids`, the one
+place where that rule is written, so no function here can return a draft or embargoed number: asking for
+the rows of a set that is not visible raises :class:`~backend.errors.NotFoundError`, exactly as for a set
+that does not exist. (In PostgreSQL the same rule can be enforced again with a read-only role on views.)
+
+Besides result sets, the module serves the reference tables the public pages need (units, regions,
+lineage, evaluation years), the methodology (frameworks and criteria), and the published record (official
+figures with their sources, never mixed with demo data). All functions return pandas DataFrames built from
+column queries, never ORM objects one row at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Select, and_, case, or_, select
+from sqlmodel import Session
+
+from backend.errors import NotFoundError
+from backend.models import (
+    Criterion,
+    Dataset,
+    EvaluationYear,
+    Framework,
+    PublishedFigure,
+    Region,
+    ResultRow,
+    ResultSet,
+    Unit,
+)
+from backend.reference.units import lineage_frame as _lineage_frame
+
+PUBLISHED = "published"
+
+SET_COLUMNS = [
+    "id",
+    "dataset_id",
+    "dataset_name",
+    "dataset_kind",
+    "index_code",
+    "year",
+    "unit_scope",
+    "version",
+    "framework_id",
+    "framework_code",
+    "framework_version",
+    "framework_status",
+    "framework_title_vi",
+    "framework_title_en",
+    "legal_basis",
+    "inputs_hash",
+    "computed_at",
+    "publish_at",
+    "published_at",
+    "supersedes_id",
+    "erratum",
+]
+
+ROW_COLUMNS = [
+    "result_set_id",
+    "scope",
+    "scope_code",
+    "unit_id",
+    "metric",
+    "value",
+    "max_value",
+    "ci_low",
+    "ci_high",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "grp",
+    "n",
+]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _as_utc(now: dt.datetime | None) -> dt.datetime:
+    if now is None:
+        return utc_now()
+    if now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware (UTC)")
+    return now.astimezone(dt.UTC)
+
+
+def _visibility(now: dt.datetime) -> Any:
+    """The one rule: published, and the embargo time (publish_at, else published_at) has passed."""
+    rs = ResultSet.__table__.c  # type: ignore[attr-defined]
+    return and_(
+        rs.status == PUBLISHED,
+        or_(
+            and_(rs.publish_at.is_not(None), rs.publish_at <= now),
+            and_(rs.publish_at.is_(None), rs.published_at.is_not(None), rs.published_at <= now),
+        ),
+    )
+
+
+def _visible_ids(now: dt.datetime) -> Select[Any]:
+    """SELECT of the ids of visible result sets; every other query is filtered through it."""
+    rs = ResultSet.__table__.c  # type: ignore[attr-defined]
+    return select(rs.id).where(_visibility(now))
+
+
+def _frame(session: Session, stmt: Any, columns: Sequence[str]) -> pd.DataFrame:
+    rows = session.connection().execute(stmt).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=list(columns))
+
+
+def visible_result_sets(session: Session, *, now: dt.datetime | None = None) -> pd.DataFrame:
+    """All visible result sets (every version), with their dataset and framework, one row each."""
+    moment = _as_utc(now)
+    rs = ResultSet.__table__.c  # type: ignore[attr-defined]
+    ds = Dataset.__table__.c  # type: ignore[attr-defined]
+    fw = Framework.__table__.c  # type: ignore[attr-defined]
+    stmt = (
+        select(
+            rs.id,
+            rs.dataset_id,
+            ds.name,
+            ds.kind,
+            rs.index_code,
+            rs.year,
+            rs.unit_scope,
+            rs.version,
+            rs.framework_id,
+            fw.code,
+            rs.framework_version,
+            fw.status,
+            fw.title_vi,
+            fw.title_en,
+            fw.legal_basis,
+            rs.inputs_hash,
+            rs.computed_at,
+            rs.publish_at,
+            rs.published_at,
+            rs.supersedes_id,
+            rs.erratum,
+        )
+        .select_from(ResultSet.__table__)  # type: ignore[attr-defined]
+        .join(Dataset.__table__, ds.id == rs.dataset_id)  # type: ignore[attr-defined]
+        .join(Framework.__table__, fw.id == rs.framework_id)  # type: ignore[attr-defined]
+        .where(rs.id.in_(_visible_ids(moment)))
+        .order_by(rs.index_code, rs.unit_scope, rs.year, rs.version)
+    )
+    frame = _frame(session, stmt, SET_COLUMNS)
+    for column in ("year", "version", "id", "dataset_id", "framework_id"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+def current_result_sets(session: Session, *, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The one set shown per (index, year, unit scope): official data before demo data, then the newest
+    version, then the latest publication. Older visible versions stay reachable by id (citations)."""
+    sets = visible_result_sets(session, now=now)
+    return choose_current(sets)
+
+
+def choose_current(sets: pd.DataFrame) -> pd.DataFrame:
+    """Pick one set per (index, year, unit scope) from visible sets (pure; see current_result_sets)."""
+    if sets.empty:
+        return sets.copy()
+    ranked = sets.assign(
+        _official=(sets["dataset_kind"] == "official").astype(int),
+        _pub=pd.to_datetime(sets["published_at"].fillna(sets["publish_at"]), utc=True),
+    ).sort_values(
+        ["index_code", "unit_scope", "year", "_official", "version", "_pub", "id"],
+        ascending=[True, True, True, False, False, False, False],
+    )
+    chosen = ranked.drop_duplicates(["index_code", "unit_scope", "year"], keep="first")
+    return (
+        chosen.drop(columns=["_official", "_pub"])
+        .sort_values(["index_code", "unit_scope", "year"])
+        .reset_index(drop=True)
+    )
+
+
+def result_rows(session: Session, result_set_id: int, *, now: dt.datetime | None = None) -> pd.DataFrame:
+    """All rows of one visible result set. A set that is not visible is reported as not found."""
+    frame = result_rows_many(session, [result_set_id], now=now)
+    if frame.empty and not _is_visible(session, result_set_id, _as_utc(now)):
+        raise NotFoundError(
+            f"Không có kết quả công bố số {result_set_id}.",
+            f"There is no published result set {result_set_id}.",
+            hint_vi="Chọn năm và chỉ số khác.",
+            hint_en="Choose another year or index.",
+        )
+    return frame
+
+
+def _is_visible(session: Session, result_set_id: int, now: dt.datetime) -> bool:
+    rs = ResultSet.__table__.c  # type: ignore[attr-defined]
+    stmt = select(rs.id).where(rs.id == result_set_id, rs.id.in_(_visible_ids(now)))
+    return session.connection().execute(stmt).first() is not None
+
+
+def result_rows_many(
+    session: Session,
+    result_set_ids: Iterable[int],
+    *,
+    now: dt.datetime | None = None,
+    metrics: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Rows of several result sets; ids of sets that are not visible contribute nothing."""
+    ids = sorted({int(i) for i in result_set_ids})
+    if not ids:
+        return pd.DataFrame(columns=ROW_COLUMNS)
+    moment = _as_utc(now)
+    rr = ResultRow.__table__.c  # type: ignore[attr-defined]
+    stmt = select(*(rr[c] for c in ROW_COLUMNS)).where(
+        rr.result_set_id.in_(ids), rr.result_set_id.in_(_visible_ids(moment))
+    )
+    if metrics is not None:
+        stmt = stmt.where(rr.metric.in_(sorted(set(metrics))))
+    frame = _frame(session, stmt.order_by(rr.result_set_id, rr.id), ROW_COLUMNS)
+    for column in ("value", "max_value", "ci_low", "ci_high"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    for column in ("rank", "rank_low", "rank_high", "n", "unit_id"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    frame["result_set_id"] = frame["result_set_id"].astype("int64")
+    return frame
+
+
+# ---- reference tables (public by nature) --------------------------------------------------------------
+
+UNIT_COLUMNS = [
+    "unit_id",
+    "kind",
+    "code",
+    "name_vi",
+    "name_en",
+    "full_name_vi",
+    "unit_type",
+    "region_code",
+    "region_code_nq306",
+    "valid_from",
+    "valid_to",
+    "par_assessed",
+    "par_ranked",
+    "flags_basis",
+    "note",
+]
+
+
+def units_frame(session: Session) -> pd.DataFrame:
+    """Every unit (63 and 34 provinces, ministries) with both names and its region."""
+    u = Unit.__table__.c  # type: ignore[attr-defined]
+    stmt = select(
+        u.id,
+        u.kind,
+        u.code,
+        u.name_vi,
+        u.name_en,
+        u.full_name_vi,
+        u.unit_type,
+        u.region_code,
+        u.region_code_nq306,
+        u.valid_from,
+        u.valid_to,
+        u.par_assessed,
+        u.par_ranked,
+        u.flags_basis,
+        u.note,
+    ).order_by(u.kind, u.code)
+    frame = _frame(session, stmt, UNIT_COLUMNS)
+    frame["unit_id"] = frame["unit_id"].astype("int64")
+    frame["scope_code"] = frame["kind"] + ":" + frame["code"]
+    return frame
+
+
+def regions_frame(session: Session) -> pd.DataFrame:
+    r = Region.__table__.c  # type: ignore[attr-defined]
+    stmt = select(r.scheme, r.code, r.name_vi, r.name_en, r.sort_order, r.note).order_by(r.scheme, r.sort_order)
+    return _frame(session, stmt, ["scheme", "code", "name_vi", "name_en", "sort_order", "note"])
+
+
+def lineage_frame(session: Session) -> pd.DataFrame:
+    """Predecessor → successor links (old/new unit ids, kinds, codes, effective date, relation)."""
+    return _lineage_frame(session)
+
+
+def evaluation_years(session: Session) -> pd.DataFrame:
+    e = EvaluationYear.__table__.c  # type: ignore[attr-defined]
+    stmt = select(e.year, e.reference_date, e.province_kind, e.note).order_by(e.year)
+    return _frame(session, stmt, ["year", "reference_date", "province_kind", "note"])
+
+
+# ---- methodology --------------------------------------------------------------------------------------
+
+FRAMEWORK_COLUMNS = [
+    "framework_id",
+    "code",
+    "version",
+    "index_code",
+    "unit_scope",
+    "year_from",
+    "year_to",
+    "status",
+    "title_vi",
+    "title_en",
+    "legal_basis",
+]
+
+
+def frameworks_frame(session: Session) -> pd.DataFrame:
+    """Every methodology version in the store (methodology is public, whether or not results are)."""
+    f = Framework.__table__.c  # type: ignore[attr-defined]
+    stmt = select(
+        f.id,
+        f.code,
+        f.version,
+        f.index_code,
+        f.unit_scope,
+        f.year_from,
+        f.year_to,
+        f.status,
+        f.title_vi,
+        f.title_en,
+        f.legal_basis,
+    ).order_by(f.index_code, f.unit_scope, f.year_from, f.version)
+    return _frame(session, stmt, FRAMEWORK_COLUMNS)
+
+
+CRITERION_COLUMNS = [
+    "criterion_id",
+    "framework_id",
+    "parent_id",
+    "code",
+    "level",
+    "name_vi",
+    "name_en",
+    "max_points",
+    "mode",
+    "provisional",
+    "sort_order",
+]
+
+
+def criteria_frame(session: Session, framework_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """Criteria (areas, criteria, sub-criteria…) of the given frameworks, or of all frameworks."""
+    c = Criterion.__table__.c  # type: ignore[attr-defined]
+    stmt = select(
+        c.id,
+        c.framework_id,
+        c.parent_id,
+        c.code,
+        c.level,
+        c.name_vi,
+        c.name_en,
+        c.max_points,
+        c.mode,
+        c.provisional,
+        c.sort_order,
+    )
+    if framework_ids is not None:
+        stmt = stmt.where(c.framework_id.in_(sorted({int(i) for i in framework_ids})))
+    return _frame(session, stmt.order_by(c.framework_id, c.sort_order, c.id), CRITERION_COLUMNS)
+
+
+# ---- the published record -----------------------------------------------------------------------------
+
+PUBLISHED_COLUMNS = [
+    "figure_id",
+    "year",
+    "metric",
+    "unit_type",
+    "unit_name",
+    "unit_id",
+    "scope_code",
+    "score",
+    "rank",
+    "source",
+    "note",
+    "is_derived",
+    "is_uncertain",
+    "source_file",
+    "row_number",
+]
+
+
+def published_figures(session: Session, *, year: int | None = None, metric_prefix: str | None = None) -> pd.DataFrame:
+    """The official figures we hold, each with its source and its derived / uncertain flags."""
+    p = PublishedFigure.__table__.c  # type: ignore[attr-defined]
+    stmt = select(
+        p.id,
+        p.year,
+        p.metric,
+        p.unit_type,
+        p.unit_name,
+        p.unit_id,
+        p.scope_code,
+        p.score,
+        p.rank,
+        p.source,
+        p.note,
+        p.is_derived,
+        p.is_uncertain,
+        p.source_file,
+        p.row_number,
+    )
+    if year is not None:
+        stmt = stmt.where(p.year == year)
+    if metric_prefix:
+        stmt = stmt.where(p.metric.like(f"{metric_prefix}%"))
+    order = case((p.unit_type == "aggregate", 0), (p.unit_type == "region", 1), else_=2)
+    frame = _frame(session, stmt.order_by(p.year.desc(), p.metric, order, p.rank, p.unit_name), PUBLISHED_COLUMNS)
+    frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype("float64")
+    frame["rank"] = pd.to_numeric(frame["rank"], errors="coerce").astype("Int64")
+    frame["unit_id"] = pd.to_numeric(frame["unit_id"], errors="coerce").astype("Int64")
+    frame["is_derived"] = frame["is_derived"].astype(bool)
+    frame["is_uncertain"] = frame["is_uncertain"].astype(bool)
+    return frame

@@ -1,0 +1,195 @@
+"""Folium choropleth of provinces (63 up to 2024, 34 from 2025), without internet tiles.
+
+:func:`classify` gives every province a colour, either by group (A/B/C as published) or by quantile of the
+score, and a distinct no-data style (white with a dashed border, never a colour of the scale).
+:func:`province_map` builds the map: the simplified boundaries (with the Hoàng Sa and Trường Sa islets
+inside Đà Nẵng and Khánh Hòa), a labelled marker for each archipelago, and a tooltip per province with its
+score, rank out of N and change. The GeoJSON passed in is never modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+
+GROUP_FILL = {"A": "#1b7837", "B": "#7fbf7b", "C": "#f1a340"}
+OTHER_FILL = "#bdbdbd"
+QUANTILE_FILL = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+NO_DATA_FILL = "#ffffff"
+NO_DATA_BORDER = "#7f7f7f"
+SEA = "#eaf2f8"
+VIEW_BOUNDS = [[7.2, 101.8], [23.6, 117.2]]  # mainland plus Hoàng Sa and Trường Sa
+# Leaflet is served by the app itself (dashboards/static, Streamlit static serving), never from a CDN: the
+# map must work on an intranet. The path is relative to the component's iframe (<base>/component/<name>/).
+LEAFLET_BASE = "../../app/static/vendor/leaflet"
+LOCAL_JS = [("leaflet", f"{LEAFLET_BASE}/leaflet.js")]
+LOCAL_CSS = [("leaflet_css", f"{LEAFLET_BASE}/leaflet.css")]
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    colour: str
+    label: str
+    no_data: bool = False
+
+
+def quantile_edges(values: pd.Series, bins: int = 5) -> list[float]:
+    """Quantile class edges of the non-missing values (unique, ascending)."""
+    data = values.dropna().astype(float)
+    if data.empty:
+        return []
+    edges = np.unique(np.quantile(data, np.linspace(0, 1, bins + 1)))
+    return [float(e) for e in edges]
+
+
+def classify(
+    data: pd.DataFrame,
+    mode: str,
+    *,
+    labels: Mapping[str, str],
+    number: Any,
+    bins: int = 5,
+) -> tuple[dict[str, str], list[LegendItem]]:
+    """Colour per province code and the legend. ``data``: ``code``, ``value``, ``grp``.
+
+    ``mode`` ``group``: the published group (A/B/C; a scored unit without a group is "other").
+    ``mode`` ``quantile``: quintiles of the score (fewer classes when values repeat).
+    Provinces without a value get no colour from the scale: they are drawn as no data.
+    """
+    colours: dict[str, str] = {}
+    legend: list[LegendItem] = []
+    has_value = data["value"].notna()
+    if mode == "group":
+        present = set(data.loc[has_value, "grp"].dropna())
+        for group, fill in GROUP_FILL.items():
+            if group in present:
+                legend.append(LegendItem(fill, labels[f"group_{group}"]))
+        if (has_value & data["grp"].isna()).any():
+            legend.append(LegendItem(OTHER_FILL, labels["group_other"]))
+        for code, value, group in zip(data["code"], data["value"], data["grp"], strict=False):
+            if pd.notna(value):
+                colours[str(code)] = GROUP_FILL.get(group, OTHER_FILL) if isinstance(group, str) else OTHER_FILL
+    else:
+        edges = quantile_edges(data["value"], bins)
+        if len(edges) >= 2:
+            classes = len(edges) - 1
+            palette = QUANTILE_FILL[-classes:] if classes < len(QUANTILE_FILL) else QUANTILE_FILL
+            for i in range(classes):
+                legend.append(LegendItem(palette[i], f"{number(edges[i])} – {number(edges[i + 1])}"))
+            for code, value in zip(data["code"], data["value"], strict=False):
+                if pd.notna(value):
+                    position = int(np.searchsorted(edges, float(value), side="right")) - 1
+                    colours[str(code)] = palette[min(max(position, 0), classes - 1)]
+        elif len(edges) == 1:
+            legend.append(LegendItem(QUANTILE_FILL[2], number(edges[0])))
+            for code, value in zip(data["code"], data["value"], strict=False):
+                if pd.notna(value):
+                    colours[str(code)] = QUANTILE_FILL[2]
+    if (~has_value).any() or len(data) == 0:
+        legend.append(LegendItem(NO_DATA_FILL, labels["no_data"], no_data=True))
+    return colours, legend
+
+
+def with_properties(geojson: Mapping[str, Any], properties: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """A new FeatureCollection whose features carry extra properties (by ``properties.code``); the input
+    (a cached, shared object) is left untouched."""
+    features = []
+    for feature in geojson["features"]:
+        code = str(feature["properties"]["code"])
+        props = {**feature["properties"], **properties.get(code, {})}
+        features.append({"type": "Feature", "id": code, "properties": props, "geometry": feature["geometry"]})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def province_map(
+    geojson: Mapping[str, Any],
+    colours: Mapping[str, str],
+    tooltips: Mapping[str, Mapping[str, str]],
+    *,
+    tooltip_fields: Sequence[str],
+    tooltip_aliases: Sequence[str],
+    archipelagos: Sequence[Mapping[str, Any]],
+    lang: str,
+    height: int = 640,
+) -> folium.Map:
+    """The choropleth: no tile layer, fitted to the mainland and both archipelagos."""
+    fmap = folium.Map(
+        location=[16.0, 108.0],
+        zoom_start=5,
+        tiles=None,
+        control_scale=False,
+        zoom_control=True,
+        scrollWheelZoom=False,
+        prefer_canvas=False,
+        attribution_control=False,
+        height=height,
+    )
+    # only Leaflet itself is needed (no jQuery, Bootstrap or icon fonts from CDNs)
+    fmap.default_js = list(LOCAL_JS)
+    fmap.default_css = list(LOCAL_CSS)
+    fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
+    data = with_properties(geojson, tooltips)
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        code = str(feature["properties"]["code"])
+        fill = colours.get(code)
+        if fill is None:
+            return {
+                "fillColor": NO_DATA_FILL,
+                "color": NO_DATA_BORDER,
+                "weight": 1,
+                "dashArray": "4 3",
+                "fillOpacity": 1.0,
+            }
+        return {"fillColor": fill, "color": "#ffffff", "weight": 0.8, "fillOpacity": 0.92}
+
+    folium.GeoJson(
+        data,
+        name="provinces",
+        style_function=style,
+        highlight_function=lambda _f: {"weight": 2.5, "color": "#222222"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=list(tooltip_fields), aliases=list(tooltip_aliases), sticky=True, labels=True
+        ),
+        zoom_on_click=False,
+    ).add_to(fmap)
+    for place in archipelagos:
+        name = place["name_vi"] if lang == "vi" else place["name_en"]
+        folium.CircleMarker(
+            location=[place["lat"], place["lon"]],
+            radius=2,
+            color="#555555",
+            fill=True,
+            tooltip=name,
+        ).add_to(fmap)
+        folium.Marker(
+            location=[place["lat"], place["lon"]],
+            icon=folium.DivIcon(
+                html=(
+                    '<div style="font-size:10px;color:#333;white-space:nowrap;transform:translate(6px,-6px);'
+                    f'font-family:Arial,sans-serif">{name}</div>'
+                ),
+                icon_size=(1, 1),
+            ),
+        ).add_to(fmap)
+    fmap.fit_bounds(VIEW_BOUNDS)
+    return fmap
+
+
+def legend_html(items: Sequence[LegendItem], title: str) -> str:
+    """A small HTML legend (rendered by the page beside the map)."""
+    parts = [f'<div class="map-legend" role="list" aria-label="{title}"><b>{title}</b><br>']
+    for item in items:
+        border = f"1px dashed {NO_DATA_BORDER}" if item.no_data else "1px solid #999"
+        parts.append(
+            '<span role="listitem" style="display:inline-flex;align-items:center;margin:2px 12px 2px 0">'
+            f'<span style="display:inline-block;width:16px;height:12px;background:{item.colour};border:{border};'
+            f'margin-right:6px"></span>{item.label}</span>'
+        )
+    parts.append("</div>")
+    return "".join(parts)
