@@ -6,7 +6,8 @@ What is simulated, and why (methodology.md §1.4, §4.2):
   ``appraisal_socioeconomic``) between 0 and its maximum, and cites evidence documents (tài liệu kiểm chứng).
 * The unit's true achievement ratio is ``sigmoid(A0 + A_Q·quality + trend + criterion difficulty + noise)``, so the
   same latent quality that drives the survey answers drives the appraisal points (about 85-90 % of the maximum on
-  average, as the published "điểm thẩm định" 54-57 of 61.5). About a third of the leaves are all-or-nothing.
+  average, as the published "điểm thẩm định" 54-57 of 61.5). Half of the small leaves (≤ 1 point) are
+  all-or-nothing.
 * Units over-score some criteria (each unit has its own propensity, 5-20 %); BNV adjusts those down to the true
   score with a reason in Vietnamese; everything else is accepted as self-scored.
 * About 3 % of scores have no evidence: the unit explains why in ``self_comment``; BNV accepts the explanation
@@ -25,12 +26,16 @@ import numpy as np
 from backend.demo.simulate import UnitKey, _scalar_normal
 from backend.demo.spec import DEMO_LABEL, FIRST_DEMO_YEAR, rng_for
 
+#: Appraisal happens in office hours in Vietnam (UTC+7); stored as an aware datetime (UTC in the store).
+VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 A0 = 2.0
 A_Q = 0.4
 A_TREND = 0.1
 CRITERION_SD = 0.6
 NOISE_SD = 0.8
-BINARY_SHARE = 0.35
+#: Share of small leaves (max ≤ BINARY_MAX_POINTS) scored all-or-nothing (e.g. "plan issued on time": 0 or max).
+BINARY_SHARE = 0.5
+BINARY_MAX_POINTS = 1.0
 NO_EVIDENCE_RATE = 0.03
 EXPLANATION_ACCEPTED_RATE = 0.5
 
@@ -162,7 +167,7 @@ def simulate_assessment(
                     appraisal, appraisal_comment = self_score, NO_EVIDENCE_ACCEPTED
                 else:
                     appraisal, appraisal_comment = _quantise(true_score / 2.0, mx), NO_EVIDENCE_CUT
-            appraised_at = dt.datetime(year + 1, 2, 1, 8, 0) + dt.timedelta(
+            appraised_at = dt.datetime(year + 1, 2, 1, 8, 0, tzinfo=VIETNAM_TZ) + dt.timedelta(
                 days=int(rng.integers(0, 45)), minutes=int(rng.integers(0, 9 * 60))
             )
             evidence: list[EvidenceSim] = []

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Connection
 from sqlmodel import Session, select
 
@@ -217,7 +219,7 @@ class _Writer:
     ) -> None:
         f = batch.forms
         unit_col = [unit_ids[u] for u in f["unit"].tolist()]
-        interviewer_col = [interviewer_ids.get(c) if c is not None else None for c in f["interviewer_code"].tolist()]
+        interviewer_col = [interviewer_ids.get(c) if c is not None else None for c in _nullable(f["interviewer_code"])]
         columns = (
             "form_code",
             "respondent_group",
@@ -229,7 +231,7 @@ class _Writer:
             "invalid_reason",
             "respondent_phone",
         )
-        data = [f[c].tolist() for c in columns]
+        data = [_nullable(f[c]) for c in columns]
         rows = [
             {
                 "survey_id": survey_id,
@@ -344,6 +346,12 @@ class _Writer:
             f"[demo] {year} self-assessment: {n_scores:,} scores, {n_evidence:,} evidence documents "
             f"in {time.perf_counter() - started:.1f} s"
         )
+
+
+def _nullable(column: pd.Series) -> list[Any]:
+    """Values of a column with every missing marker (None, NaN, pd.NA) as None: pandas may store a column of
+    strings and None as a string dtype whose missing value is NaN, which PostgreSQL would store as the text 'NaN'."""
+    return [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v for v in column.tolist()]
 
 
 def _open(target: Session | Connection) -> tuple[Session, Connection, bool]:

@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlmodel import Session
 from sqlmodel import select as orm_select
 
 from backend.demo.assessment import Leaf
-from backend.errors import DomainError
+from backend.errors import NotFoundError
 from backend.models import (
     Answer,
     AssessmentScore,
@@ -140,18 +141,23 @@ def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def find_framework(session: Session, scope: str, year: int) -> Framework | None:
-    """The PAR INDEX framework for ``scope`` and ``year``: backend.frameworks.framework_for when it exists, else
-    the newest version whose years cover ``year``. None when there is none."""
+    """The PAR INDEX framework for ``scope`` and ``year`` (None when there is none).
+
+    Uses :func:`backend.frameworks.framework_for` (newest version of the one framework that applies; an ambiguous
+    configuration raises its ValidationError); without that package, the newest version covering ``year``.
+    """
     try:
-        from backend.frameworks import framework_for  # type: ignore[attr-defined]
+        from backend.frameworks import framework_for
     except ImportError:
-        framework_for = None
-    if framework_for is not None:
-        try:
-            found = framework_for(session, "PAR_INDEX", scope, year)
-        except DomainError:
-            return None
-        return found if isinstance(found, Framework) else None
+        return _newest_framework(session, scope, year)
+    try:
+        found = framework_for(session, "PAR_INDEX", scope, year)
+    except NotFoundError:
+        return None
+    return found if isinstance(found, Framework) else None
+
+
+def _newest_framework(session: Session, scope: str, year: int) -> Framework | None:
     frameworks = session.exec(
         orm_select(Framework).where(
             Framework.index_code == "PAR_INDEX",
@@ -175,3 +181,68 @@ def self_assessed_leaves(session: Session, framework: Framework) -> list[Leaf]:
         if c.id not in parents and c.mode in SELF_ASSESSED_MODES and c.max_points is not None and c.id is not None
     ]
     return sorted(leaves, key=lambda leaf: leaf.code)
+
+
+def demo_checksum(conn: Connection, dataset_id: int, *, years: Sequence[int] | None = None) -> str:
+    """SHA-256 over the demo rows of ``dataset_id`` by natural keys (codes, not database ids), so two stores made
+    with the same seed and parameters give the same digest, and a different seed gives another one.
+
+    Covers interviewers, forms (every column), answers, assessment scores and evidence; ``years`` restricts it to
+    those evaluation years. Rows are combined order-independently (sum of row hashes modulo 2**256), so text
+    collation differences between SQLite and PostgreSQL do not matter. Meant for tests and checks on small data
+    (it reads every answer).
+    """
+    import hashlib
+
+    from backend.models import Unit
+
+    unit = table(Unit)
+    digest = hashlib.sha256()
+    surveys = select(SURVEY.c.id).where(SURVEY.c.dataset_id == dataset_id)
+    if years is not None:
+        surveys = surveys.where(SURVEY.c.year.in_(list(years)))
+    form_cols = [c for c in FORM.c if c.name not in ("id", "survey_id", "unit_id", "interviewer_id")]
+    queries = {
+        "interviewers": select(INTERVIEWER.c.code, INTERVIEWER.c.name).where(
+            INTERVIEWER.c.id.in_(select(FORM.c.interviewer_id).where(FORM.c.survey_id.in_(surveys)))
+        ),
+        "forms": select(SURVEY.c.index_code, SURVEY.c.year, unit.c.kind, unit.c.code, INTERVIEWER.c.code, *form_cols)
+        .join(SURVEY, SURVEY.c.id == FORM.c.survey_id)
+        .join(unit, unit.c.id == FORM.c.unit_id)
+        .outerjoin(INTERVIEWER, INTERVIEWER.c.id == FORM.c.interviewer_id)
+        .where(FORM.c.survey_id.in_(surveys)),
+        "answers": select(SURVEY.c.index_code, SURVEY.c.year, FORM.c.form_code, ITEM.c.code, ANSWER.c.value)
+        .join(FORM, FORM.c.id == ANSWER.c.form_id)
+        .join(ITEM, ITEM.c.id == ANSWER.c.item_id)
+        .join(SURVEY, SURVEY.c.id == FORM.c.survey_id)
+        .where(FORM.c.survey_id.in_(surveys)),
+    }
+    criterion = table(Criterion)
+    score_cols = [SCORE.c.year, unit.c.kind, unit.c.code, criterion.c.code]
+    score_values = [
+        SCORE.c.self_score,
+        SCORE.c.self_comment,
+        SCORE.c.appraisal_score,
+        SCORE.c.appraisal_comment,
+        SCORE.c.appraised_at,
+    ]
+    scores = (
+        select(
+            *score_cols, *score_values, EVIDENCE.c.ref_code, EVIDENCE.c.title, EVIDENCE.c.issued_on, EVIDENCE.c.location
+        )
+        .join(unit, unit.c.id == SCORE.c.unit_id)
+        .join(criterion, criterion.c.id == SCORE.c.criterion_id)
+        .outerjoin(EVIDENCE, EVIDENCE.c.score_id == SCORE.c.id)
+        .where(SCORE.c.dataset_id == dataset_id)
+    )
+    if years is not None:
+        scores = scores.where(SCORE.c.year.in_(list(years)))
+    queries["assessments"] = scores
+    for name, stmt in queries.items():
+        result = conn.execute(stmt)
+        frame = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()), dtype=object)
+        # str() of every value: the same text for the same value whatever the driver returns (date, float, None)
+        hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy(dtype=np.uint64)
+        total = int(hashed.sum(dtype=np.uint64))  # wraps modulo 2**64: order-independent
+        digest.update(f"{name}:{len(frame)}:{total:016x};".encode())
+    return digest.hexdigest()

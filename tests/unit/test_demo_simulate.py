@@ -1,0 +1,241 @@
+"""The pure simulation of the demo generator: determinism, sample design, calibration, field problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from backend.demo.assessment import Leaf, simulate_assessment
+from backend.demo.questionnaire import par_groups, par_items, sipas_items
+from backend.demo.simulate import (
+    SUSPICIOUS_PATTERNS,
+    Latent,
+    SipasYear,
+    simulate_par,
+    simulate_sipas,
+    sipas_plan,
+    z_to_answer,
+)
+from backend.demo.spec import PHONE_PREFIX, SCALES, parse_years, rng_for, sipas_fieldwork
+from backend.errors import DomainError
+from backend.settings import REPO_ROOT
+
+QDIR = REPO_ROOT / "data" / "questionnaires"
+PROVINCES_63 = [("province_63", f"{i:02d}") for i in range(1, 64)]
+PROVINCES_34 = [("province_34", f"{i:02d}") for i in range(1, 35)]
+
+
+def _sipas(seed: int, year: int = 2023, scale: str = "small", units: list[tuple[str, str]] | None = None) -> SipasYear:
+    units = units or PROVINCES_63
+    latent = Latent(seed)
+    quality = [latent.quality(k, year) for k in units]
+    return simulate_sipas(seed, SCALES[scale], year, units, quality, sipas_items(QDIR, year))
+
+
+def _shares(sim: SipasYear) -> np.ndarray:
+    """Share of answers 4-5 among answered items, per province, valid forms only."""
+    forms = sim.batch.forms
+    valid = (forms["status"] == "valid").to_numpy()
+    values = sim.batch.values[valid]
+    units = forms["unit"].to_numpy()[valid]
+    positive = pd.Series((values >= 4).sum(axis=1)).groupby(units).sum()
+    answered = pd.Series((values > 0).sum(axis=1)).groupby(units).sum()
+    return (positive / answered).to_numpy()
+
+
+def test_parse_years() -> None:
+    assert parse_years("2022-2025") == [2022, 2023, 2024, 2025]
+    assert parse_years("2024") == [2024]
+    assert parse_years("2025, 2023") == [2023, 2025]
+    assert parse_years([2024, 2022, 2024]) == [2022, 2024]
+    with pytest.raises(DomainError) as err:
+        parse_years("2019-2022")
+    assert "2022" in err.value.vi and "2022" in err.value.en
+    with pytest.raises(DomainError):
+        parse_years("twenty")
+
+
+def test_rng_streams_are_keyed_not_ordered() -> None:
+    a = rng_for(1, "x", 2023).random(3)
+    assert np.array_equal(a, rng_for(1, "x", 2023).random(3))
+    assert not np.array_equal(a, rng_for(1, "x", 2024).random(3))
+    assert not np.array_equal(a, rng_for(2, "x", 2023).random(3))
+
+
+def test_answer_cut_points() -> None:
+    z = np.array([-9.0, -1.5, -0.5, 0.01, 5.0])
+    assert z_to_answer(z).tolist() == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_sipas_plan_structure(year: int) -> None:
+    unit = ("province_63", "01") if year < 2025 else ("province_34", "01")
+    villages = sipas_plan(5, SCALES["full"], year, unit)
+    assert len(villages) == 18
+    assert len({v.village_code for v in villages}) == 18
+    assert len({v.commune_code for v in villages}) == 6
+    if year < 2025:
+        assert len({v.district_code for v in villages}) == 3
+        # 2 communes in each district, 3 villages in each commune
+        assert Counter(v.district_code for v in villages) == dict.fromkeys({v.district_code for v in villages}, 6)
+    else:
+        assert all(v.district_code is None for v in villages)
+    assert all(len(v.spare_villages) >= 3 for v in villages)
+    total = sum(v.respondents for v in villages)
+    assert 18 * 29 <= total <= 18 * 35
+
+
+def test_same_seed_same_forms_different_seed_different() -> None:
+    a, b, c = _sipas(11), _sipas(11), _sipas(12)
+    assert np.array_equal(a.batch.values, b.batch.values)
+    pd.testing.assert_frame_equal(a.batch.forms, b.batch.forms)
+    assert a.suspicious == b.suspicious
+    assert a.batch.values.shape != c.batch.values.shape or not np.array_equal(a.batch.values, c.batch.values)
+
+
+def test_full_scale_calibration_matches_published_ranges() -> None:
+    """Province SIPAS (share of 4-5 answers) spans roughly 75-92 %, national about 81-85 % (2023 published: 75.03-90.61,
+    national 82.66), ~3 % no-answer, ~580 forms a province."""
+    sim = _sipas(20251, 2023, "full")
+    shares = _shares(sim)
+    assert len(shares) == 63
+    assert 0.81 <= shares.mean() <= 0.86
+    assert 0.68 <= shares.min() <= 0.80
+    assert 0.87 <= shares.max() <= 0.95
+    assert 0.02 <= (sim.batch.values == 0).mean() <= 0.045
+    per_province = sim.batch.forms.groupby("unit").size()
+    assert 540 <= per_province.mean() <= 610
+
+
+def test_national_trend_is_upward() -> None:
+    means = [_shares(_sipas(3, year, "full")).mean() for year in (2022, 2023, 2024)]
+    assert means[0] < means[1] < means[2]
+    assert means[2] - means[0] < 0.05  # gentle
+
+
+def test_invalid_forms_are_rare_and_consistent() -> None:
+    sim = _sipas(20251, 2023, "full")
+    forms = sim.batch.forms
+    invalid = forms["status"] == "invalid"
+    assert 0.008 <= invalid.mean() <= 0.02  # published 2023 valid rate 98.84 %
+    assert forms.loc[invalid, "invalid_reason"].notna().all()
+    assert forms.loc[~invalid, "invalid_reason"].isna().all()
+    reasons = set(forms.loc[invalid, "invalid_reason"])
+    assert reasons == {"incomplete", "duplicate_respondent", "out_of_frame", "failed_backcheck"}
+    empty_share = (sim.batch.values == 0).mean(axis=1)
+    incomplete = (forms["invalid_reason"] == "incomplete").to_numpy()
+    assert empty_share[incomplete].min() > 0.3 > np.median(empty_share[~incomplete])
+    # a duplicate respondent shares phone and answers with another form of the same village
+    for r in np.flatnonzero((forms["invalid_reason"] == "duplicate_respondent").to_numpy()):
+        same = forms.index[(forms["respondent_phone"] == forms.at[r, "respondent_phone"]) & (forms.index != r)]
+        assert len(same) >= 1
+        assert any(np.array_equal(sim.batch.values[r], sim.batch.values[s]) for s in same)
+    # out-of-frame forms name a village that no valid form of the survey names
+    sampled = set(forms.loc[~invalid, "village_code"])
+    assert not set(forms.loc[forms["invalid_reason"] == "out_of_frame", "village_code"]) & sampled
+
+
+def test_phones_are_fictitious_and_well_formed() -> None:
+    phones = _sipas(4).batch.forms["respondent_phone"]
+    assert phones.str.fullmatch(r"0\d{9}").all()
+    assert phones.str.startswith(PHONE_PREFIX).all()
+
+
+def test_suspicious_interviewers_are_detectable() -> None:
+    sim = _sipas(20251, 2024, "small")
+    forms = sim.batch.forms.assign(row=np.arange(len(sim.batch.forms)))
+    truth = {s["interviewer_code"]: s["pattern"] for s in sim.suspicious}
+    assert sorted(truth.values()) == sorted(SUSPICIOUS_PATTERNS)
+    start, end = sipas_fieldwork(2024)
+    values = sim.batch.values
+    stats = []
+    for code, group in forms.groupby("interviewer_code"):
+        rows = group["row"].to_numpy()
+        v = values[rows]
+        stats.append(
+            {
+                "code": code,
+                "straight": bool(((v.min(axis=1) == v.max(axis=1)) & (v.min(axis=1) > 0)).all()),
+                "per_day": int(group["collected_on"].value_counts().max()) / len(group),
+                "outside": bool(((group["collected_on"] > end) | (group["collected_on"] < start)).all()),
+                "prefix": group["respondent_phone"].str[:7].nunique() == 1,
+                "near_dup": int(np.abs(v[:, None, :] - v[None, :, :]).astype(bool).sum(axis=2).max()) <= 4,
+            }
+        )
+    table = pd.DataFrame(stats).set_index("code")
+    flagged = {
+        "straight_lining": set(table.index[table["straight"]]),
+        "many_per_day": set(table.index[table["per_day"] == 1.0]),
+        "outside_fieldwork": set(table.index[table["outside"]]),
+        # near-duplicate respondents also have phones one stem apart, so they share the prefix too
+        "same_phone_prefix": set(table.index[table["prefix"] & ~table["near_dup"]]),
+        "near_duplicates": set(table.index[table["near_dup"] & ~table["straight"]]),
+    }
+    for pattern, codes in flagged.items():
+        assert codes == {c for c, p in truth.items() if p == pattern}, pattern
+    # every other form is inside the fieldwork window
+    normal = ~forms["interviewer_code"].isin(truth)
+    assert forms.loc[normal, "collected_on"].between(start, end).all()
+
+
+def test_latent_quality_persists_and_merges_by_weight() -> None:
+    latent = Latent(9)
+    q23 = np.array([latent.quality(k, 2023) for k in PROVINCES_63])
+    q24 = np.array([latent.quality(k, 2024) for k in PROVINCES_63])
+    assert np.corrcoef(q23, q24)[0, 1] > 0.8
+    a, b = ("province_63", "02"), ("province_63", "08")
+    merged = Latent(
+        9, {("province_34", "08"): [(a, 300.0), (b, 600.0)], ("province_34", "01"): [(("province_63", "01"), 1.0)]}
+    )
+    expected = (300 * merged.quality(a, 2025) + 600 * merged.quality(b, 2025)) / 900
+    assert abs(merged.quality(("province_34", "08"), 2025) - expected) < 0.15 * 4
+    assert merged.quality(("province_34", "01"), 2025) == merged.quality(("province_63", "01"), 2025)
+
+
+def test_par_survey_groups_and_items() -> None:
+    groups, items = par_groups(QDIR), par_items(QDIR)
+    ministries = [("ministry", c) for c in ("MOJ", "MOF", "MOH")]
+    prov = simulate_par(1, SCALES["full"], 2023, "province", PROVINCES_63, [0.0] * 63, groups, items)
+    mins = simulate_par(1, SCALES["full"], 2023, "ministry", ministries, [0.0] * 3, groups, items)
+    assert all(code.startswith("PRV.") for code in prov.item_codes) and len(prov.item_codes) == 21
+    assert all(code.startswith("MIN.") for code in mins.item_codes)
+    assert set(prov.forms["respondent_group"]) == {g.code for g in groups if g.scope == "province"}
+    assert set(mins.forms["respondent_group"]) == {g.code for g in groups if g.scope == "ministry"}
+    assert 0.74 * 50_000 <= len(prov.forms) <= 0.78 * 50_000
+    shares = prov.forms["respondent_group"].value_counts(normalize=True)
+    assert abs(shares["division_head"] - 0.65) < 0.02
+    assert prov.forms["form_code"].is_unique
+    assert prov.forms["interviewer_code"].isna().all()
+
+
+def test_assessment_scores_within_bounds_with_evidence_or_explanation() -> None:
+    leaves = [
+        Leaf(1, "A1.APP", "Công tác chỉ đạo", 7.5, "appraisal"),
+        Leaf(2, "A2.1", "Ban hành kế hoạch", 0.5, "appraisal"),
+        Leaf(3, "A8.SE", "Phát triển kinh tế - xã hội", 6.5, "appraisal_socioeconomic"),
+    ]
+    latent = Latent(2)
+    quality = [latent.quality(k, 2023) for k in PROVINCES_63]
+    sims = simulate_assessment(2, 2023, "province", PROVINCES_63, quality, leaves)
+    assert len(sims) == 63 * 3
+    assert {(s.unit, s.leaf) for s in sims} == {(u, c) for u in range(63) for c in range(3)}
+    for s in sims:
+        mx = leaves[s.leaf].max_points
+        assert 0 <= s.appraisal_score <= s.self_score <= mx
+        assert s.evidence or s.self_comment  # no evidence → an explanation
+        assert len({e.ref_code for e in s.evidence}) == len(s.evidence)
+        if s.appraisal_score < s.self_score:
+            assert s.appraisal_comment
+        assert s.appraised_at > dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    adjusted = sum(s.appraisal_score < s.self_score for s in sims) / len(sims)
+    assert 0.02 < adjusted < 0.3
+    ratio = sum(s.appraisal_score for s in sims) / sum(leaves[s.leaf].max_points for s in sims)
+    assert 0.7 < ratio < 0.95
+    again = simulate_assessment(2, 2023, "province", PROVINCES_63, quality, leaves)
+    assert [(s.self_score, s.appraisal_score, s.evidence) for s in sims] == [
+        (s.self_score, s.appraisal_score, s.evidence) for s in again
+    ]
