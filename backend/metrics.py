@@ -18,6 +18,31 @@ PAR INDEX (points, with ``max_value`` = the maximum; the index is points / max Ã
 
 Rows have ``scope`` ``unit`` (``scope_code`` = ``<unit kind>:<code>``), ``region`` (GSO region code)
 or ``national`` (``VN``); ``rank`` and ``grp`` are set on unit rows where the framework ranks them.
+
+Added by the scoring engine (backend/scoring, backend/services/compute.py):
+
+SIPAS
+    ``SIPAS.item.<item code>``        one question, e.g. ``SIPAS.item.POL.P1.C2``, ``SIPAS.item.OVERALL``
+
+PAR INDEX
+    ``PAR_INDEX.total``               total points (``max_value`` = the framework's total, 100)
+    ``PAR_INDEX.<grouping>.<part>``   a part of one reporting grouping of the framework; provinces:
+                                      ``PAR_INDEX.published.appraisal`` (61.5) / ``.published.impact`` (38.5)
+                                      and ``PAR_INDEX.de_an.appraisal`` (68) / ``.de_an.survey`` (32)
+    ``PAR_INDEX.criterion.<code>``    points of one leaf criterion, e.g. ``PAR_INDEX.criterion.A3.APP``
+
+Unit rows: ``value`` unrounded; ``n`` = valid survey forms of the unit (SIPAS forms; PAR survey forms);
+``ci_low``/``ci_high`` = 95% bootstrap interval when the result set was computed with a bootstrap
+(``parameters.bootstrap`` > 0), ``rank_low``/``rank_high`` = 95% interval of the rank; ``rank`` and
+``grp`` are set on the ranked metrics (unranked units have none). On every ranked metric with
+intervals, two flags are stored as their own metrics (value 1.0 = yes, 0.0 = no):
+    ``<metric>#overlap_prev``         the unit's interval overlaps that of the unit ranked just above
+    ``<metric>#overlap_next``         â€¦ of the unit ranked just below (their order is not clear-cut)
+
+National rows (``VN``): ``<metric>`` is the published national figure (framework setting: mean of the
+(ranked) units, or for SIPAS possibly the pooled estimate); SIPAS also stores both estimates as
+``<metric>@mean_of_units`` and ``<metric>@pooled``. Region rows: the mean of the region's units.
+``n`` on national/region rows = number of units averaged.
 """
 
 from __future__ import annotations
@@ -55,3 +80,34 @@ PAR_PUBLISHED_IMPACT = "PAR_INDEX.published.impact"
 
 def unit_scope_code(kind: str, code: str) -> str:
     return f"{kind}:{code}"
+
+
+# -- added by the scoring engine -----------------------------------------------------------------------
+
+PAR_TOTAL = "PAR_INDEX.total"
+OVERLAP_PREV = "overlap_prev"
+OVERLAP_NEXT = "overlap_next"
+NATIONAL_METHODS = ("mean_of_units", "pooled")
+
+
+def sipas_item(code: str) -> str:
+    return f"SIPAS.item.{code}"
+
+
+def par_grouping(grouping: str, part: str) -> str:
+    """``PAR_INDEX.published.appraisal`` etc. (the published grouping gives the two names above)."""
+    return f"PAR_INDEX.{grouping}.{part}"
+
+
+def par_criterion(code: str) -> str:
+    return f"PAR_INDEX.criterion.{code}"
+
+
+def overlap_flag(metric: str, side: str) -> str:
+    """``<metric>#overlap_prev`` / ``<metric>#overlap_next``."""
+    return f"{metric}#{side}"
+
+
+def national_method(metric: str, method: str) -> str:
+    """``<metric>@mean_of_units`` / ``<metric>@pooled`` (national rows of SIPAS)."""
+    return f"{metric}@{method}"

@@ -1,0 +1,42 @@
+"""Scoring engine: pure, vectorised functions (DataFrames / arrays in, DataFrames / arrays out, no I/O).
+
+* :mod:`backend.scoring.answers`     survey answers as a form × item matrix (:class:`SurveyAnswers`)
+* :mod:`backend.scoring.sipas`       SIPAS item / content / element / area / overall indices, national
+* :mod:`backend.scoring.par`         PAR INDEX leaf points → areas, blocks, groupings, total, index
+* :mod:`backend.scoring.ranking`     competition ranks, groups, averages, change through lineage
+* :mod:`backend.scoring.uncertainty` seeded cluster bootstrap, percentile and rank intervals, overlaps
+* :mod:`backend.scoring.summary`     the standard yearly summary (:func:`standard_summary`)
+
+Every formula is stated in its module's docstring with its source (docs/methodology.md) and the
+framework setting it reads. Values are kept unrounded; rounding is for display only.
+"""
+
+from backend.scoring.answers import SurveyAnswers
+from backend.scoring.par import ParResult, component_index, metric_matrix, par_replicates, par_table, score_par
+from backend.scoring.ranking import assign_grades, competition_rank, group_means, match_previous, mean_of_units
+from backend.scoring.sipas import SipasResult, build_plan, score_sipas, sipas_replicates
+from backend.scoring.summary import standard_summary
+from backend.scoring.uncertainty import overlap_flags, percentile_interval, rank_interval
+
+__all__ = [
+    "ParResult",
+    "SipasResult",
+    "SurveyAnswers",
+    "assign_grades",
+    "build_plan",
+    "competition_rank",
+    "component_index",
+    "group_means",
+    "match_previous",
+    "mean_of_units",
+    "metric_matrix",
+    "overlap_flags",
+    "par_replicates",
+    "par_table",
+    "percentile_interval",
+    "rank_interval",
+    "score_par",
+    "score_sipas",
+    "sipas_replicates",
+    "standard_summary",
+]
