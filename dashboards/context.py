@@ -160,10 +160,14 @@ class AppContext:
             index_code=str(first["index_code"]),
             year=", ".join(sorted({str(int(r["year"])) for r in rows})),
             scope=", ".join(sorted({self.scope_name(str(r["unit_scope"])) for r in rows})),
-            version=", ".join(f"{int(r['year'])}/{self.scope_name(str(r['unit_scope']))}: v{int(r['version'])}" for r in rows),
+            version=", ".join(
+                f"{int(r['year'])}/{self.scope_name(str(r['unit_scope']))}: v{int(r['version'])}" for r in rows
+            ),
             result_set_ids=", ".join(str(int(r["id"])) for r in rows),
             publication_date=", ".join(sorted({d for d in dates if d})),
-            method=", ".join(sorted({str(r["framework_title_vi" if self.lang == "vi" else "framework_title_en"]) for r in rows})),
+            method=", ".join(
+                sorted({str(r["framework_title_vi" if self.lang == "vi" else "framework_title_en"]) for r in rows})
+            ),
             legal_basis=", ".join(sorted({str(r["legal_basis"]) for r in rows if r["legal_basis"]})),
             method_status=", ".join(sorted(self.t(f"framework.status.{s}") for s in status)),
             dataset=", ".join(sorted({f"{r['dataset_name']} ({r['dataset_kind']})" for r in rows})),

@@ -100,10 +100,14 @@ def render(scope: str) -> None:
     cols[0].metric(
         ctx.index_name(),
         ctx.num(unit["value"]),
-        delta=(ctx.signed(mine["change"]) + " " + t("overview.vs_year", year=prev_year)) if pd.notna(mine["change"]) else None,
+        delta=(ctx.signed(mine["change"]) + " " + t("overview.vs_year", year=prev_year))
+        if pd.notna(mine["change"])
+        else None,
         help=ci,
     )
-    rank_text = fmt.rank_text(unit["rank"], n_ranked, ctx.lang, tied=bool(unit["tied"]), unranked=t("rankings.not_ranked"))
+    rank_text = fmt.rank_text(
+        unit["rank"], n_ranked, ctx.lang, tied=bool(unit["tied"]), unranked=t("rankings.not_ranked")
+    )
     rank_help = (
         t("profile.rank_range", low=int(unit["rank_low"]), high=int(unit["rank_high"]))
         if pd.notna(unit["rank_low"]) and pd.notna(unit["rank_high"])
@@ -117,7 +121,9 @@ def render(scope: str) -> None:
         cols[2].metric(t("rankings.col.group"), unit["grp"], help=t("overview.groups_help"))
     national = model.national_values(rows).get(ctx.index_code)
     if national is not None:
-        cols[3].metric(t("common.national"), ctx.num(national), delta=ctx.signed(unit["value"] - national), delta_color="off")
+        cols[3].metric(
+            t("common.national"), ctx.num(national), delta=ctx.signed(unit["value"] - national), delta_color="off"
+        )
     if ci:
         st.caption(ci + (" · " + rank_help if rank_help else ""))
     if not unit["ranked"]:
@@ -152,7 +158,9 @@ def render(scope: str) -> None:
             lang=ctx.lang,
             demo_label=demo,
         )
-        st.plotly_chart(fig, config=figures.plotly_config(file_stem(ctx, "profile", unit_code)), key="profile_components")
+        st.plotly_chart(
+            fig, config=figures.plotly_config(file_stem(ctx, "profile", unit_code)), key="profile_components"
+        )
         shown = pd.DataFrame(
             {
                 t("common.component"): profile["metric"].map(metric_names),
@@ -162,13 +170,23 @@ def render(scope: str) -> None:
                 t("common.national"): profile["national"],
                 t("profile.region_avg"): profile["region"],
                 t("profile.best"): profile["best"],
-                t("profile.best_unit"): profile["best_unit_id"].map(lambda b: best_names.get(int(b), "") if pd.notna(b) else ""),
+                t("profile.best_unit"): profile["best_unit_id"].map(
+                    lambda b: best_names.get(int(b), "") if pd.notna(b) else ""
+                ),
                 t("profile.rank_component"): [
-                    fmt.rank_text(r, n, ctx.lang, unranked=fmt.DASH) for r, n in zip(profile["rank"], profile["n_ranked"], strict=False)
+                    fmt.rank_text(r, n, ctx.lang, unranked=fmt.DASH)
+                    for r, n in zip(profile["rank"], profile["n_ranked"], strict=False)
                 ],
             }
         )
-        number_cols = [t("profile.value"), t("common.max"), t("common.pct_of_max"), t("common.national"), t("profile.region_avg"), t("profile.best")]
+        number_cols = [
+            t("profile.value"),
+            t("common.max"),
+            t("common.pct_of_max"),
+            t("common.national"),
+            t("profile.region_avg"),
+            t("profile.best"),
+        ]
         st.dataframe(styled(shown, {c: ctx.num for c in number_cols}), hide_index=True, width="stretch")
 
         strengths, weaknesses = model.strengths_weaknesses(profile, ctx.index_code)
@@ -178,13 +196,17 @@ def render(scope: str) -> None:
             if strengths.empty:
                 st.caption(t("profile.none"))
             for _, s in strengths.iterrows():
-                st.markdown(f"- {metric_names.get(s['metric'], s['metric'])}: {ctx.signed(s['gap_national'])} {t('profile.points_vs_national')}")
+                st.markdown(
+                    f"- {metric_names.get(s['metric'], s['metric'])}: {ctx.signed(s['gap_national'])} {t('profile.points_vs_national')}"
+                )
         with right:
             st.markdown(f"**{t('profile.weaknesses')}**")
             if weaknesses.empty:
                 st.caption(t("profile.none"))
             for _, w in weaknesses.iterrows():
-                st.markdown(f"- {metric_names.get(w['metric'], w['metric'])}: {ctx.signed(w['gap_national'])} {t('profile.points_vs_national')}")
+                st.markdown(
+                    f"- {metric_names.get(w['metric'], w['metric'])}: {ctx.signed(w['gap_national'])} {t('profile.points_vs_national')}"
+                )
         st.caption(t("profile.sw_note"))
 
     # ---- why did my score change ---------------------------------------------------------------------
@@ -262,6 +284,8 @@ def render(scope: str) -> None:
         labels=download_labels(ctx),
         file_stem=file_stem(ctx, "profile", unit_code),
         screen=screen.drop(columns=["best_unit_id"], errors="ignore"),
-        metadata=ctx.export_metadata([set_row], t("profile.title", name=unit[ctx.name_col()], index=ctx.index_name(), year=ctx.year)),
+        metadata=ctx.export_metadata(
+            [set_row], t("profile.title", name=unit[ctx.name_col()], index=ctx.index_name(), year=ctx.year)
+        ),
         lang=ctx.lang,
     )

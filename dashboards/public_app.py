@@ -55,15 +55,18 @@ def page_objects(lang: str) -> dict[str, st.Page]:
 def main() -> None:
     st.set_page_config(page_title="PAR INDEX · SIPAS", page_icon=":material/bar_chart:", layout="wide")
     sidebar = st.sidebar
-    lang = url_choice(
-        "Ngôn ngữ / Language",
-        list(LANGS),
-        key="lang",
-        default="vi",
-        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
-        widget="segmented",
-        container=sidebar,
-    ) or "vi"
+    lang = (
+        url_choice(
+            "Ngôn ngữ / Language",
+            list(LANGS),
+            key="lang",
+            default="vi",
+            format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+            widget="segmented",
+            container=sidebar,
+        )
+        or "vi"
+    )
 
     pages = page_objects(lang)
     navigation = st.navigation(

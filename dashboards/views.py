@@ -138,7 +138,9 @@ def ranking_frames(
     # ties: "=5" in the rank column (display only; the cell stays the number 5)
     tie_rows = [i for i, is_tied in enumerate(tied.values()) if is_tied]
     if tie_rows:
-        styler = styler.format(lambda v: f"={int(v)}" if pd.notna(v) else not_ranked, subset=pd.IndexSlice[tie_rows, [col_rank]])
+        styler = styler.format(
+            lambda v: f"={int(v)}" if pd.notna(v) else not_ranked, subset=pd.IndexSlice[tie_rows, [col_rank]]
+        )
     return frame, styler
 
 

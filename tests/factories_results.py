@@ -13,7 +13,9 @@ It inserts, straight into a store that has reference data loaded:
   ``EMBARGO_VALUE`` in a ``published`` 2025 PAR provinces v2 and a SIPAS 2026 set whose ``publish_at`` is
   in the future, ``WITHDRAWN_VALUE`` in a withdrawn ministries set.
 
-Values are generated with a fixed seed, so the same call gives the same numbers.
+Values are generated with a fixed seed, so the same call gives the same numbers. The hidden values lie in
+a range no published figure can take (area points are at most 20, indexes and percentages at least 53), so
+finding one of them on a page can only mean a leak.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ from sqlmodel import Session
 from backend.models import Criterion, Dataset, Framework, ResultRow, ResultSet
 from backend.reference.units import ministries_for_year, provinces_for_year
 
-DRAFT_VALUE = 12.34
-EMBARGO_VALUE = 23.45
-WITHDRAWN_VALUE = 34.56
+DRAFT_VALUE = 41.41
+EMBARGO_VALUE = 42.42
+WITHDRAWN_VALUE = 43.43
 HIDDEN_VALUES = (DRAFT_VALUE, EMBARGO_VALUE, WITHDRAWN_VALUE)
 
 PAR_PROVINCE_AREAS = {  # code: (name_vi, name_en, max points) — test maxima summing to 100
@@ -43,7 +45,11 @@ PAR_PROVINCE_AREAS = {  # code: (name_vi, name_en, max points) — test maxima s
     "A5": ("Cải cách chế độ công vụ", "Civil service reform", 12.0),
     "A6": ("Cải cách tài chính công", "Public finance reform", 10.0),
     "A7": ("Xây dựng và phát triển chính quyền điện tử, chính quyền số", "E-government and digital government", 15.0),
-    "A8": ("Tác động của CCHC đến người dân, tổ chức và phát triển KT-XH", "Impact of PAR on people and development", 20.0),
+    "A8": (
+        "Tác động của CCHC đến người dân, tổ chức và phát triển KT-XH",
+        "Impact of PAR on people and development",
+        20.0,
+    ),
 }
 PAR_MINISTRY_AREAS = {
     "A1": ("Công tác chỉ đạo, điều hành CCHC", "Direction and management of PAR", 14.0),
@@ -297,7 +303,14 @@ def make_results(session: Session, *, seed: int = 7, with_hidden: bool = True) -
     result = FactoryResult(dataset_id=dataset.id)
     fw = result.framework_ids
     fw["par_p_1149"] = _framework(
-        session, "PAR_PROVINCE_1149", "PAR_INDEX", "province", (2020, 2021), "1149/QĐ-BNV", "official", PAR_PROVINCE_AREAS
+        session,
+        "PAR_PROVINCE_1149",
+        "PAR_INDEX",
+        "province",
+        (2020, 2021),
+        "1149/QĐ-BNV",
+        "official",
+        PAR_PROVINCE_AREAS,
     )
     fw["par_p_876"] = _framework(
         session, "PAR_PROVINCE_876", "PAR_INDEX", "province", (2022, 2030), "876/QĐ-BNV", "official", PAR_PROVINCE_AREAS

@@ -166,7 +166,9 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return clean
 
 
-def xlsx_bytes(sheets: Mapping[str, pd.DataFrame] | Sequence[tuple[str, pd.DataFrame]], metadata: ExportMetadata, lang: str = "vi") -> bytes:
+def xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame] | Sequence[tuple[str, pd.DataFrame]], metadata: ExportMetadata, lang: str = "vi"
+) -> bytes:
     """An XLSX workbook: a ``metadata`` sheet first, then one sheet per frame; everything neutralised."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

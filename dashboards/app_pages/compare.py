@@ -24,9 +24,17 @@ from dashboards.views import (
 
 ctx = get_context()
 t = ctx.t
-scope = url_choice(
-    t("control.scope"), ctx.scopes(), key="scope", default="province", format_func=ctx.scope_name, widget="segmented"
-) or "province"
+scope = (
+    url_choice(
+        t("control.scope"),
+        ctx.scopes(),
+        key="scope",
+        default="province",
+        format_func=ctx.scope_name,
+        widget="segmented",
+    )
+    or "province"
+)
 set_row = ctx.set_for(scope)
 if set_row is None:
     stop_with(ctx, t("common.no_set", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope)))
@@ -66,15 +74,16 @@ for _, unit in sel.iterrows():
 side[t("common.national")] = [national.get(m) for m in metrics]
 side[t("common.max")] = [maxima.get(m) for m in metrics]
 side_frame = pd.DataFrame(side)
-rank_row = {t("common.component"): t("profile.rank")}
-for _, unit in sel.iterrows():
-    rank_row[str(unit[ctx.name_col()])] = unit["rank"]
 value_cols = [c for c in side_frame.columns if c != t("common.component")]
 st.dataframe(styled(side_frame, {c: ctx.num for c in value_cols}), hide_index=True, width="stretch")
 st.caption(
     " · ".join(
         f"{unit[ctx.name_col()]}: {t('profile.rank').lower()} "
-        + (f"{'=' if unit['tied'] else ''}{int(unit['rank'])}/{n_ranked}" if pd.notna(unit["rank"]) else t("rankings.not_ranked"))
+        + (
+            f"{'=' if unit['tied'] else ''}{int(unit['rank'])}/{n_ranked}"
+            if pd.notna(unit["rank"])
+            else t("rankings.not_ranked")
+        )
         for _, unit in sel.iterrows()
     )
 )
@@ -84,7 +93,9 @@ long = []
 for _, unit in sel.iterrows():
     for metric in metrics:
         value = unit["value"] if metric == ctx.index_code else unit.get(metric)
-        long.append({"unit_id": int(unit["unit_id"]), "metric": metric, "pct": model.percent_of_max(value, maxima.get(metric))})
+        long.append(
+            {"unit_id": int(unit["unit_id"]), "metric": metric, "pct": model.percent_of_max(value, maxima.get(metric))}
+        )
 data = pd.DataFrame(long)
 national_pct = {m: model.percent_of_max(v, maxima.get(m)) for m, v in national.items()}
 fig = figures.small_multiples_figure(
@@ -134,6 +145,8 @@ download_panel(
     labels=download_labels(ctx),
     file_stem=file_stem(ctx, "compare", scope),
     screen=side_frame,
-    metadata=ctx.export_metadata([set_row], t("compare.title", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope))),
+    metadata=ctx.export_metadata(
+        [set_row], t("compare.title", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope))
+    ),
     lang=ctx.lang,
 )

@@ -37,10 +37,16 @@ metric = url_choice(
     ["index", *[model.metric_suffix(m) for m in main]],
     key="metric",
     default="index",
-    format_func=lambda m: ctx.index_name() if m == "index" else labels.get(f"{ctx.index_code}.area.{m}", labels.get(f"{ctx.index_code}.{m}", m)),
+    format_func=lambda m: (
+        ctx.index_name()
+        if m == "index"
+        else labels.get(f"{ctx.index_code}.area.{m}", labels.get(f"{ctx.index_code}.{m}", m))
+    ),
     container=controls[0],
 )
-metric_name = ctx.index_code if metric == "index" else next((m for m in main if model.metric_suffix(m) == metric), ctx.index_code)
+metric_name = (
+    ctx.index_code if metric == "index" else next((m for m in main if model.metric_suffix(m) == metric), ctx.index_code)
+)
 has_groups = metric_name == ctx.index_code and table["grp"].notna().any()
 colour_mode = url_choice(
     t("map.colour_by"),
@@ -92,7 +98,9 @@ for i, row in changes.iterrows():
         "label": str(row[name_col]),
         "score": ctx.num(row[value_column]) if pd.notna(row[value_column]) else t("map.no_data"),
         "rank": fmt.rank_text(rank, n_ranked, ctx.lang, tied=tied, unranked=t("rankings.not_ranked")),
-        "change": ctx.signed(row["change"]) if metric_name == ctx.index_code and pd.notna(row["change"]) else change_text_missing,
+        "change": ctx.signed(row["change"])
+        if metric_name == ctx.index_code and pd.notna(row["change"])
+        else change_text_missing,
         "group": str(row["grp"]) if isinstance(row["grp"], str) else fmt.DASH,
     }
 
@@ -172,7 +180,12 @@ with side:
             PROFILE_PAGE,
             label=t("map.go_profile", name=names[choice]),
             icon=":material/arrow_forward:",
-            query_params={"lang": ctx.lang, "index": INDEX_PARAM[ctx.index_code], "year": str(ctx.year), "unit": choice},
+            query_params={
+                "lang": ctx.lang,
+                "index": INDEX_PARAM[ctx.index_code],
+                "year": str(ctx.year),
+                "unit": choice,
+            },
         )
     if comp.reason == "units_changed":
         st.info(t("common.not_comparable_units", year=ctx.year, prev=prev_year))

@@ -30,7 +30,9 @@ with tab_method:
             {
                 t("method.col.index"): frameworks["index_code"].map(lambda c: t(f"index.{c}")),
                 t("method.col.scope"): frameworks["unit_scope"].map(lambda s: t(f"scope.{s}")),
-                t("method.col.years"): [f"{a}–{b}" for a, b in zip(frameworks["year_from"], frameworks["year_to"], strict=False)],
+                t("method.col.years"): [
+                    f"{a}–{b}" for a, b in zip(frameworks["year_from"], frameworks["year_to"], strict=False)
+                ],
                 t("method.col.legal"): frameworks["legal_basis"],
                 t("method.col.title"): frameworks["title_vi" if ctx.lang == "vi" else "title_en"],
                 t("method.col.version"): frameworks["version"],
@@ -62,7 +64,9 @@ with tab_method:
                         t("method.col.code"): crit["code"],
                         t("method.col.area"): crit["name_vi" if ctx.lang == "vi" else "name_en"],
                         t("common.max"): crit["max_points"],
-                        t("method.col.provisional"): crit["provisional"].map(lambda p: t("method.yes") if p else ""),
+                        t("method.col.provisional"): crit["provisional"].map(
+                            lambda p: t("method.flag_yes") if p else ""
+                        ),
                     }
                 )
                 st.dataframe(styled(table, {t("common.max"): ctx.num}), hide_index=True, width="stretch")

@@ -46,9 +46,7 @@ labels = ctx.metric_labels(set_row, main)
 prev_row, comp = ctx.comparison(scope)
 prev_rows = rows_for(ctx, prev_row) if prev_row is not None else None
 prev_table = table_for(ctx, prev_row) if prev_row is not None else None
-summary = standard_summary(
-    table, rows, ctx.index_code, main, prev_table, prev_rows, comparable=comp.comparable
-)
+summary = standard_summary(table, rows, ctx.index_code, main, prev_table, prev_rows, comparable=comp.comparable)
 name = ctx.name_col()
 prev_year = int(prev_row["year"]) if prev_row is not None else None
 
@@ -69,7 +67,7 @@ cols[1].metric(
 )
 cols[2].metric(t("overview.above_average"), f"{summary.above_average}/{summary.n_units}")
 if summary.groups:
-    group_text = " · ".join(f"{g}: {n}" for g, n in summary.groups.items() if g != "other")
+    group_text = " / ".join(str(n) for g, n in summary.groups.items() if g != "other")
     cols[3].metric(t("overview.groups"), group_text, help=t("overview.groups_help"))
 else:
     spread = table["value"].agg(["min", "max"])
@@ -201,7 +199,9 @@ download_panel(
     labels=download_labels(ctx),
     file_stem=file_stem(ctx, "overview", scope),
     screen=screen,
-    metadata=ctx.export_metadata([set_row], t("overview.title", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope))),
+    metadata=ctx.export_metadata(
+        [set_row], t("overview.title", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope))
+    ),
     lang=ctx.lang,
     whole_year=lambda: whole_year_sheets(ctx),
     whole_metadata=ctx.export_metadata(

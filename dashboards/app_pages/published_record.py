@@ -29,17 +29,29 @@ if record.empty:
 years = [str(y) for y in sorted(record["year"].unique(), reverse=True)]
 cols = st.columns(3)
 year = url_choice(
-    t("record.year"), ["all", *years], key="ryear", default="all",
-    format_func=lambda y: t("record.all") if y == "all" else y, container=cols[0],
+    t("record.year"),
+    ["all", *years],
+    key="ryear",
+    default="all",
+    format_func=lambda y: t("record.all") if y == "all" else y,
+    container=cols[0],
 )
 index = url_choice(
-    t("control.index"), ["all", "PAR_INDEX", "SIPAS"], key="rindex", default="all",
-    format_func=lambda i: t("record.all") if i == "all" else t(f"index.{i}"), container=cols[1],
+    t("control.index"),
+    ["all", "PAR_INDEX", "SIPAS"],
+    key="rindex",
+    default="all",
+    format_func=lambda i: t("record.all") if i == "all" else t(f"index.{i}"),
+    container=cols[1],
 )
 types = ["all", *sorted(record["unit_type"].unique())]
 unit_type = url_choice(
-    t("record.unit_type"), types, key="rtype", default="all",
-    format_func=lambda u: t("record.all") if u == "all" else t(f"record.type.{u}"), container=cols[2],
+    t("record.unit_type"),
+    types,
+    key="rtype",
+    default="all",
+    format_func=lambda u: t("record.all") if u == "all" else t(f"record.type.{u}"),
+    container=cols[2],
 )
 sel = record
 if year and year != "all":

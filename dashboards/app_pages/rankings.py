@@ -23,9 +23,17 @@ from dashboards.views import (
 
 ctx = get_context()
 t = ctx.t
-scope = url_choice(
-    t("control.scope"), ctx.scopes(), key="scope", default="province", format_func=ctx.scope_name, widget="segmented"
-) or "province"
+scope = (
+    url_choice(
+        t("control.scope"),
+        ctx.scopes(),
+        key="scope",
+        default="province",
+        format_func=ctx.scope_name,
+        widget="segmented",
+    )
+    or "province"
+)
 set_row = ctx.set_for(scope)
 if set_row is None:
     stop_with(ctx, t("common.no_set", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope)))
@@ -46,9 +54,17 @@ sort_metric = url_choice(
     [model.metric_suffix(m) if m != "value" else "index" for m in sort_options],
     key="by",
     default="index",
-    format_func=lambda s: ctx.index_name() if s == "index" else labels.get(next(m for m in sort_options if model.metric_suffix(m) == s), s),
+    format_func=lambda s: (
+        ctx.index_name()
+        if s == "index"
+        else labels.get(next(m for m in sort_options if model.metric_suffix(m) == s), s)
+    ),
 )
-sort_column = "value" if sort_metric in (None, "index") else next(m for m in sort_options if model.metric_suffix(m) == sort_metric)
+sort_column = (
+    "value"
+    if sort_metric in (None, "index")
+    else next(m for m in sort_options if model.metric_suffix(m) == sort_metric)
+)
 
 prev_row, comp = ctx.comparison(scope)
 prev_table = table_for(ctx, prev_row) if prev_row is not None else None
@@ -89,6 +105,7 @@ st.caption(t("rankings.legend"))
 # ---- confidence intervals ----------------------------------------------------------------------------------
 if table["ci_low"].notna().any():
     ordered = changes[changes["value"].notna()].sort_values(["ranked", "rank", "code"], ascending=[False, True, True])
+
     def range_text(low: object, high: object) -> str:
         return f" ({int(low)}–{int(high)})" if pd.notna(low) and pd.notna(high) else ""  # type: ignore[call-overload]
 
@@ -132,7 +149,9 @@ download_panel(
         **{
             t("rankings.col.note"): [
                 t("rankings.not_ranked") if pd.isna(r) else (t("rankings.tied") if tied else "")
-                for r, tied in zip(frame[t("rankings.col.rank")], model.rank_by(changes, sort_column)["sort_tied"], strict=False)
+                for r, tied in zip(
+                    frame[t("rankings.col.rank")], model.rank_by(changes, sort_column)["sort_tied"], strict=False
+                )
             ]
         }
     ),

@@ -15,9 +15,17 @@ from dashboards.views import download_labels, file_stem, stop_with
 
 ctx = get_context()
 t = ctx.t
-scope = url_choice(
-    t("control.scope"), ctx.scopes(), key="scope", default="province", format_func=ctx.scope_name, widget="segmented"
-) or "province"
+scope = (
+    url_choice(
+        t("control.scope"),
+        ctx.scopes(),
+        key="scope",
+        default="province",
+        format_func=ctx.scope_name,
+        widget="segmented",
+    )
+    or "province"
+)
 sets = ctx.sets(scope)
 if sets.empty:
     stop_with(ctx, t("common.no_set", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope)))
@@ -36,9 +44,15 @@ metric_key = url_choice(
     ["index", *[model.metric_suffix(m) for m in main]],
     key="metric",
     default="index",
-    format_func=lambda m: ctx.index_name() if m == "index" else labels.get(next((x for x in main if x.endswith("." + m)), m), m),
+    format_func=lambda m: (
+        ctx.index_name() if m == "index" else labels.get(next((x for x in main if x.endswith("." + m)), m), m)
+    ),
 )
-metric = ctx.index_code if metric_key in (None, "index") else next((x for x in main if x.endswith("." + str(metric_key))), ctx.index_code)
+metric = (
+    ctx.index_code
+    if metric_key in (None, "index")
+    else next((x for x in main if x.endswith("." + str(metric_key))), ctx.index_code)
+)
 
 set_ids = tuple(int(i) for i in sets["id"])
 rows = da.history_rows(ctx.db, set_ids, (metric,))
@@ -70,15 +84,18 @@ chosen = url_multi(
     max_selections=8,
     placeholder=t("common.choose"),
 )
-rule = url_choice(
-    t("trends.rule"),
-    list(model.MERGE_RULES),
-    key="rule",
-    default="not_comparable",
-    format_func=lambda r: t(f"trends.rule_name.{r}"),
-    widget="radio",
-    help=t("trends.rule_help"),
-) or "not_comparable"
+rule = (
+    url_choice(
+        t("trends.rule"),
+        list(model.MERGE_RULES),
+        key="rule",
+        default="not_comparable",
+        format_func=lambda r: t(f"trends.rule_name.{r}"),
+        widget="radio",
+        help=t("trends.rule_help"),
+    )
+    or "not_comparable"
+)
 
 selected_ids = [id_of[sc] for sc in chosen if sc in id_of]
 series = model.unit_series(history, selected_ids, lineage, rule)
@@ -114,11 +131,14 @@ for brk in breaks:
     else:
         notes.append(t("trends.note_method", year=brk.year, label=brk.label))
 notes.append(t(f"trends.rule_explain.{rule}"))
-successors = model.successors_map(lineage)
+links = lineage[(lineage["old_unit_id"] != lineage["new_unit_id"]) & lineage["relation"].isin(model.LINEAGE_FORWARD)]
 for unit_id in selected_ids:
-    later = successors.get(unit_id, [])
-    if later and not series[(series["unit_id"] == unit_id) & (series["year"] >= 2025)].shape[0]:
-        notes.append(t("trends.note_successor", name=names.get(unit_id, ""), successors=", ".join(ctx.unit_names(later).values())))
+    later = links[links["old_unit_id"] == unit_id]
+    if later.empty or series[(series["unit_id"] == unit_id) & (series["year"] >= 2025)].shape[0]:
+        continue
+    new_names = ctx.unit_names(later["new_unit_id"].astype(int))
+    key = "trends.note_continues" if set(later["relation"]) <= {"continues", "renamed"} else "trends.note_successor"
+    notes.append(t(key, name=names.get(unit_id, ""), successors=", ".join(new_names.values())))
 aggregated = series[series["source"] == "aggregate"]
 for unit_id, group in aggregated.groupby("unit_id"):
     members = sorted({m for ms in group["members"] for m in ms})
@@ -143,8 +163,8 @@ for unit_id, group in table.groupby("unit_id", sort=False):
     column = names.get(int(unit_id), str(unit_id))
     values = group.set_index("year")["value"]
     marks = group.set_index("year")["source"]
-    wide[column] = wide["year"].map(values)
-    wide[column + " *"] = wide["year"].map(marks.map(lambda s: "*" if s == "aggregate" else ""))
+    wide[column] = wide["year"].map(values).astype("float64")
+    wide[column + " *"] = wide["year"].map(marks.map(lambda s: "*" if s == "aggregate" else "")).fillna("")
 wide = wide.rename(columns={"year": t("common.year")})
 value_columns = [c for c in wide.columns if c != t("common.year") and not c.endswith(" *")]
 st.dataframe(

@@ -39,45 +39,53 @@ def plotly_config(filename: str) -> dict[str, Any]:
     }
 
 
+def wrap(text: str, width: int = 120) -> str:
+    """Break a long source line at its separators (plotly does not wrap text)."""
+    if len(text) <= width:
+        return text
+    lines, line = [], ""
+    for part in text.replace(" · ", " ·\x00").split("\x00"):
+        if line and len(line) + len(part) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += part
+    lines.append(line.rstrip())
+    return "<br>".join(lines)
+
+
 def decorate(fig: go.Figure, *, title: str, source: str, lang: str, demo_label: str | None = None) -> go.Figure:
-    """Title, source line and (for demo data) a visible DEMO mark, in the figure itself."""
+    """Title, source line (as subtitle) and, for demo data, a visible DEMO mark in the title, so that an
+    image saved from the modebar keeps its context. The legend sits between the title and the plot."""
+    text = title
+    if demo_label:
+        text += f' <span style="color:{BEST_COLOUR};font-size:12px">[{demo_label}]</span>'
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={
+            "text": text,
+            "subtitle": {"text": wrap(source), "font": {"size": 11, "color": "#555"}},
+            "x": 0,
+            "xanchor": "left",
+            "xref": "paper",
+            "yref": "container",
+            "y": 0.99,
+            "yanchor": "top",
+            "automargin": True,
+            "font": {"size": 16},
+        },
         separators=separators(lang),
         font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 60, "b": 70},
+        margin={"l": 10, "r": 10, "t": 40, "b": 40},
         plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": -0.25, "x": 0},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.01,
+            "x": 0,
+            "xanchor": "left",
+            "bgcolor": "rgba(0,0,0,0)",
+        },
+        meta={"source": source, "demo": bool(demo_label)},
     )
-    fig.add_annotation(
-        text=source,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-60,
-        showarrow=False,
-        xanchor="left",
-        yanchor="top",
-        font={"size": 10, "color": "#555"},
-        name="source",
-    )
-    if demo_label:
-        fig.add_annotation(
-            text=demo_label,
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=1,
-            yshift=30,
-            showarrow=False,
-            xanchor="right",
-            yanchor="bottom",
-            font={"size": 12, "color": "#b2182b"},
-            bordercolor="#b2182b",
-            borderwidth=1,
-            name="demo",
-        )
     return fig
 
 
@@ -160,6 +168,24 @@ def ci_ranking_figure(
     return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)
 
 
+def with_gaps(frame: pd.DataFrame, break_years: Sequence[int]) -> tuple[list[Any], list[Any]]:
+    """x/y lists of a yearly series with a gap (None) across each break year, so the line is not drawn
+    through a change of the set of units."""
+    data = frame.sort_values("year")
+    xs: list[Any] = []
+    ys: list[Any] = []
+    previous: int | None = None
+    for year, value in zip(data["year"], data["value"], strict=False):
+        year = int(year)
+        if previous is not None and any(previous < b <= year for b in break_years):
+            xs.append(None)
+            ys.append(None)
+        xs.append(year)
+        ys.append(value)
+        previous = year
+    return xs, ys
+
+
 def trend_figure(
     national: pd.DataFrame | None,
     series: pd.DataFrame,
@@ -175,11 +201,13 @@ def trend_figure(
     """National line plus one line per unit; aggregated predecessor values are dashed and labelled with the
     rule; vertical markers at method and unit breaks. ``series`` comes from ``model.unit_series``."""
     fig = go.Figure()
+    unit_breaks = [b.year for b in breaks if b.kind == "units"]
     if national is not None and not national.empty:
+        nx, ny = with_gaps(national, unit_breaks)
         fig.add_trace(
             go.Scatter(
-                x=national["year"],
-                y=national["value"],
+                x=nx,
+                y=ny,
                 mode="lines+markers",
                 name=labels["national"],
                 line={"color": NATIONAL_COLOUR, "width": 2, "dash": "dot"},
@@ -192,10 +220,11 @@ def trend_figure(
         own = group[group["source"] == "own"].sort_values("year")
         agg = group[group["source"] == "aggregate"].sort_values("year")
         if not own.empty:
+            ox, oy = with_gaps(own, [])
             fig.add_trace(
                 go.Scatter(
-                    x=own["year"],
-                    y=own["value"],
+                    x=ox,
+                    y=oy,
                     mode="lines+markers",
                     name=name,
                     line={"color": colour, "width": 2.5},
@@ -222,7 +251,11 @@ def trend_figure(
                 )
             )
     for brk in breaks:
-        text = labels["break_units"] if brk.kind == "units" else labels["break_method"] + (f": {brk.label}" if brk.label else "")
+        text = (
+            labels["break_units"]
+            if brk.kind == "units"
+            else labels["break_method"] + (f": {brk.label}" if brk.label else "")
+        )
         fig.add_vline(
             x=brk.year - 0.5,
             line={"color": "#b2182b" if brk.kind == "units" else "#999", "dash": "dash", "width": 1.5},
@@ -272,8 +305,12 @@ def profile_components_figure(
                 y=y,
                 mode="markers",
                 name=labels[key],
-                marker={"color": colour, "size": 11 if symbol != "line-ns-open" else 18, "symbol": symbol,
-                        "line": {"width": 2, "color": colour}},
+                marker={
+                    "color": colour,
+                    "size": 11 if symbol != "line-ns-open" else 18,
+                    "symbol": symbol,
+                    "line": {"width": 2, "color": colour},
+                },
                 hovertemplate="%{y}<br>" + labels[key] + ": %{x:.2f}%<extra></extra>",
             )
         )
@@ -296,32 +333,39 @@ def change_breakdown_figure(
     lang: str,
     demo_label: str | None = None,
 ) -> go.Figure:
-    """"Why did my score change": a waterfall of component contributions when the components add up to the
+    """ "Why did my score change": a waterfall of component contributions when the components add up to the
     index, otherwise a bar per component change (and the note says they do not add up)."""
     data = changes.dropna(subset=["change"])
     x = [metric_labels.get(m, m) for m in data["metric"]]
     if additive and total_change is not None:
         fig = go.Figure(
             go.Waterfall(
-                x=[*x, labels["total"]],
-                y=[*data["change"].tolist(), total_change],
+                orientation="h",
+                y=[*x, labels["total"]],
+                x=[*data["change"].tolist(), total_change],
                 measure=["relative"] * len(x) + ["total"],
                 increasing={"marker": {"color": "#1b7837"}},
                 decreasing={"marker": {"color": "#b2182b"}},
                 totals={"marker": {"color": NATIONAL_COLOUR}},
                 connector={"line": {"color": "#bbb"}},
-                hovertemplate="%{x}: %{y:+.2f}<extra></extra>",
+                hovertemplate="%{y}: %{x:+.2f}<extra></extra>",
             )
         )
     else:
         colours = ["#1b7837" if v >= 0 else "#b2182b" for v in data["change"]]
         fig = go.Figure(
-            go.Bar(x=x, y=data["change"], marker={"color": colours}, hovertemplate="%{x}: %{y:+.2f}<extra></extra>")
+            go.Bar(
+                y=x,
+                x=data["change"],
+                orientation="h",
+                marker={"color": colours},
+                hovertemplate="%{y}: %{x:+.2f}<extra></extra>",
+            )
         )
-    fig.add_hline(y=0, line={"color": "#666", "width": 1})
-    fig.update_yaxes(title=labels["change"], showgrid=True, gridcolor="#eee", zeroline=False)
-    fig.update_xaxes(tickangle=-30)
-    fig.update_layout(height=420, showlegend=False)
+    fig.add_vline(x=0, line={"color": "#666", "width": 1})
+    fig.update_xaxes(title=labels["change"], showgrid=True, gridcolor="#eee", zeroline=False)
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=max(300, 40 * (len(x) + 1) + 140), showlegend=False)
     return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)
 
 
@@ -412,9 +456,15 @@ def small_multiples_figure(
     fig.update_yaxes(range=[max(0, (low if pd.notna(low) else 0) - 10), 100], showgrid=True, gridcolor="#eee")
     fig.update_annotations(font={"size": 11})
     fig.update_layout(height=260 * rows + 120, bargap=0.15)
-    fig.add_annotation(
-        text=labels["national_line"], xref="paper", yref="paper", x=1, y=1, yshift=40, showarrow=False,
-        xanchor="right", font={"size": 10, "color": "#555"},
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=labels["national_line"],
+            line={"color": NATIONAL_COLOUR, "dash": "dot", "width": 1},
+            showlegend=True,
+        )
     )
     return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)
 

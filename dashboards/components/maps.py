@@ -23,7 +23,7 @@ QUANTILE_FILL = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
 NO_DATA_FILL = "#ffffff"
 NO_DATA_BORDER = "#7f7f7f"
 SEA = "#eaf2f8"
-VIEW_BOUNDS = [[7.2, 101.8], [23.6, 117.2]]  # mainland plus Hoàng Sa and Trường Sa
+VIEW_BOUNDS = [[8.2, 102.2], [23.4, 115.2]]  # mainland plus Hoàng Sa and Trường Sa
 # Leaflet is served by the app itself (dashboards/static, Streamlit static serving), never from a CDN: the
 # map must work on an intranet. The path is relative to the component's iframe (<base>/component/<name>/).
 LEAFLET_BASE = "../../app/static/vendor/leaflet"
@@ -128,6 +128,12 @@ def province_map(
         prefer_canvas=False,
         attribution_control=False,
         height=height,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        # no zoom animation: the initial fit is instant, and clicks map to the drawn shapes at once
+        zoom_animation=False,
+        fade_animation=False,
+        marker_zoom_animation=False,
     )
     # only Leaflet itself is needed (no jQuery, Bootstrap or icon fonts from CDNs)
     fmap.default_js = list(LOCAL_JS)
@@ -145,8 +151,15 @@ def province_map(
                 "weight": 1,
                 "dashArray": "4 3",
                 "fillOpacity": 1.0,
+                "className": f"prov prov-nodata prov-{code}",
             }
-        return {"fillColor": fill, "color": "#ffffff", "weight": 0.8, "fillOpacity": 0.92}
+        return {
+            "fillColor": fill,
+            "color": "#ffffff",
+            "weight": 0.8,
+            "fillOpacity": 0.92,
+            "className": f"prov prov-{code}",
+        }
 
     folium.GeoJson(
         data,
@@ -160,6 +173,8 @@ def province_map(
     ).add_to(fmap)
     for place in archipelagos:
         name = place["name_vi"] if lang == "vi" else place["name_en"]
+        # labels east of the Paracels would leave the fitted view: write them to the left of their point
+        shift = "translate(6px,-6px)" if place["lon"] < 113 else "translate(calc(-100% - 6px),-6px)"
         folium.CircleMarker(
             location=[place["lat"], place["lon"]],
             radius=2,
@@ -171,7 +186,7 @@ def province_map(
             location=[place["lat"], place["lon"]],
             icon=folium.DivIcon(
                 html=(
-                    '<div style="font-size:10px;color:#333;white-space:nowrap;transform:translate(6px,-6px);'
+                    f'<div style="font-size:10px;color:#333;white-space:nowrap;transform:{shift};'
                     f'font-family:Arial,sans-serif">{name}</div>'
                 ),
                 icon_size=(1, 1),

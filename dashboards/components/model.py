@@ -115,7 +115,19 @@ def unit_table(rows: pd.DataFrame, units: pd.DataFrame, index_code: str) -> pd.D
     unit_rows = rows[rows["scope"] == "unit"]
     main = unit_rows[unit_rows["metric"] == index_code]
     base = main[
-        ["unit_id", "scope_code", "value", "max_value", "ci_low", "ci_high", "rank", "rank_low", "rank_high", "grp", "n"]
+        [
+            "unit_id",
+            "scope_code",
+            "value",
+            "max_value",
+            "ci_low",
+            "ci_high",
+            "rank",
+            "rank_low",
+            "rank_high",
+            "grp",
+            "n",
+        ]
     ].copy()
     meta = units[["unit_id", "kind", "code", "name_vi", "name_en", "region_code", "par_ranked"]]
     table = base.merge(meta, on="unit_id", how="left")
@@ -212,6 +224,7 @@ def component_changes(
     current_rows: pd.DataFrame, previous_rows: pd.DataFrame | None, scope_code: str, metrics: Sequence[str]
 ) -> pd.DataFrame:
     """Value of each metric for one scope (unit code, region or ``VN``) in both years and the change."""
+
     def values(rows: pd.DataFrame | None) -> dict[str, float]:
         if rows is None or rows.empty:
             return {}
@@ -296,9 +309,7 @@ def profile_components(
         )
     frame = pd.DataFrame(records)
     for column in ("value", "national", "region", "best"):
-        frame[column + "_pct"] = [
-            percent_of_max(v, m) for v, m in zip(frame[column], frame["max_value"], strict=False)
-        ]
+        frame[column + "_pct"] = [percent_of_max(v, m) for v, m in zip(frame[column], frame["max_value"], strict=False)]
     frame["gap_national"] = frame["value_pct"] - frame["national_pct"]
     return frame
 
@@ -404,7 +415,9 @@ class Break:
     label: str
 
 
-def breaks_for(sets: pd.DataFrame, lineage: pd.DataFrame, units: pd.DataFrame, index_code: str, scope: str) -> list[Break]:
+def breaks_for(
+    sets: pd.DataFrame, lineage: pd.DataFrame, units: pd.DataFrame, index_code: str, scope: str
+) -> list[Break]:
     """Where a trend line must carry a marker: method changes (a different framework between consecutive
     years, or a known legal change) and unit changes (a merger taking effect in that evaluation year)."""
     sel = sets[(sets["index_code"] == index_code) & (sets["unit_scope"] == scope)].sort_values("year")
@@ -423,7 +436,9 @@ def breaks_for(sets: pd.DataFrame, lineage: pd.DataFrame, units: pd.DataFrame, i
             found.setdefault((year, "method"), label)
     kinds = ("province_63", "province_34") if scope == "province" else ("ministry",)
     kind_of = dict(zip(units["unit_id"], units["kind"], strict=False))
-    merged = lineage[lineage["relation"].isin(("merged_into", "continues")) & (lineage["old_unit_id"] != lineage["new_unit_id"])]
+    merged = lineage[
+        lineage["relation"].isin(("merged_into", "continues")) & (lineage["old_unit_id"] != lineage["new_unit_id"])
+    ]
     for old, effective in zip(merged["old_unit_id"], merged["effective"], strict=False):
         if kind_of.get(int(old)) in kinds:
             year = pd.Timestamp(effective).year

@@ -98,7 +98,9 @@ def standard_summary(
 def _regions(current_rows: pd.DataFrame, previous_rows: pd.DataFrame | None, index_code: str) -> pd.DataFrame:
     cur = region_values(current_rows, index_code)[["region_code", "value", "n"]]
     if previous_rows is not None and not previous_rows.empty:
-        prev = region_values(previous_rows, index_code)[["region_code", "value"]].rename(columns={"value": "prev_value"})
+        prev = region_values(previous_rows, index_code)[["region_code", "value"]].rename(
+            columns={"value": "prev_value"}
+        )
         cur = cur.merge(prev, on="region_code", how="left")
     else:
         cur["prev_value"] = float("nan")

@@ -53,11 +53,23 @@ def url_choice(
     _seed(key, options, default)
     if widget == "segmented":
         value = target.segmented_control(
-            label, options, key=key, format_func=format_func, required=True, help=help, label_visibility=label_visibility
+            label,
+            options,
+            key=key,
+            format_func=format_func,
+            required=True,
+            help=help,
+            label_visibility=label_visibility,
         )
     elif widget == "radio":
         value = target.radio(
-            label, options, key=key, format_func=format_func, horizontal=True, help=help, label_visibility=label_visibility
+            label,
+            options,
+            key=key,
+            format_func=format_func,
+            horizontal=True,
+            help=help,
+            label_visibility=label_visibility,
         )
     else:
         value = target.selectbox(
