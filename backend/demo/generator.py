@@ -133,6 +133,7 @@ class _Writer:
         self.rows_by_year: dict[int, dict[str, int]] = {}
         self.suspicious: list[dict[str, Any]] = []
         self.skipped: dict[str, list[int]] = {}
+        self.answer_seconds = 0.0  # time spent inserting answers, for the progress lines
         self.latent = Latent(seed, self._predecessor_weights())
 
     # -- latent quality through lineage ----------------------------------------------------------------------
@@ -220,7 +221,12 @@ class _Writer:
         f = batch.forms
         unit_col = [unit_ids[u] for u in f["unit"].tolist()]
         interviewer_col = [interviewer_ids.get(c) if c is not None else None for c in _nullable(f["interviewer_code"])]
-        columns = (
+        columns: dict[str, list[Any]] = {
+            "survey_id": [survey_id] * len(f),
+            "unit_id": unit_col,
+            "interviewer_id": interviewer_col,
+        }
+        for name in (
             "form_code",
             "respondent_group",
             "district_code",
@@ -230,24 +236,21 @@ class _Writer:
             "status",
             "invalid_reason",
             "respondent_phone",
-        )
-        data = [_nullable(f[c]) for c in columns]
-        rows = [
-            {
-                "survey_id": survey_id,
-                "unit_id": unit,
-                "interviewer_id": interviewer,
-                **dict(zip(columns, values, strict=True)),
-            }
-            for unit, interviewer, *values in zip(unit_col, interviewer_col, *data, strict=True)
-        ]
-        self._count(year, "survey_form", store.insert_rows(self.conn, store.FORM, rows))
+        ):
+            columns[name] = _nullable(f[name])
+        self._count(year, "survey_form", store.insert_columns(self.conn, store.FORM, columns))
         ids = store.id_map(self.conn, store.FORM, "form_code", survey_id=survey_id)
         form_ids = np.array([ids[c] for c in f["form_code"].tolist()], dtype=np.int64)
         item_col = np.array([item_ids[c] for c in batch.item_codes], dtype=np.int64)
+        t0 = time.perf_counter()
         self._count(year, "answer", store.insert_answers(self.conn, form_ids, item_col, batch.values))
+        self.answer_seconds += time.perf_counter() - t0
 
     # -- stages ----------------------------------------------------------------------------------------------
+    def _insert_note(self) -> str:
+        seconds, self.answer_seconds = self.answer_seconds, 0.0
+        return f"answers inserted in {seconds:.1f} s"
+
     def sipas(self, dataset_id: int, year: int, provinces: Sequence[Unit]) -> None:
         started = time.perf_counter()
         keys = [(u.kind, u.code) for u in provinces]
@@ -265,7 +268,7 @@ class _Writer:
         self.progress(
             f"[demo] {year} SIPAS: {len(provinces)} provinces, {n_forms:,} forms ({invalid:,} invalid), "
             f"{sim.batch.values.size:,} answers, {len(sim.interviewers)} interviewers "
-            f"({len(sim.suspicious)} suspicious) in {time.perf_counter() - started:.1f} s"
+            f"({len(sim.suspicious)} suspicious) in {time.perf_counter() - started:.1f} s ({self._insert_note()})"
         )
 
     def par_survey(self, dataset_id: int, year: int, provinces: Sequence[Unit], ministries: Sequence[Unit]) -> None:
@@ -283,7 +286,7 @@ class _Writer:
             n_answers += batch.values.size
         self.progress(
             f"[demo] {year} PAR survey: {n_forms:,} forms, {n_answers:,} answers "
-            f"in {time.perf_counter() - started:.1f} s"
+            f"in {time.perf_counter() - started:.1f} s ({self._insert_note()})"
         )
 
     def assessments(self, dataset_id: int, year: int, provinces: Sequence[Unit], ministries: Sequence[Unit]) -> None:
