@@ -383,7 +383,8 @@ def generate_demo(
     * Same parameters (years, scale, seed, generator version) as the stored demo dataset → nothing is written,
       the report says ``already_present``.
     * Other parameters → :class:`DomainError` unless ``replace``; with ``replace`` the previous demo rows are deleted
-      first. Result sets computed from the dataset block that unless ``delete_results`` deletes them as well.
+      first (also with the same parameters: a forced regeneration, e.g. after frameworks were loaded). Result sets
+      computed from the dataset block that unless ``delete_results`` deletes them as well.
     """
     started = time.perf_counter()
     say: Progress = progress or (lambda _msg: None)
@@ -428,7 +429,7 @@ def _generate(
             stored = json.loads(existing["parameters"] or "{}")
         except json.JSONDecodeError:
             stored = {}
-        if _same_request(stored, request):
+        if _same_request(stored, request) and not replace:
             report.already_present = True
             report.rows = {t: int(stored.get("counts", {}).get(t, 0)) for t in TABLES}
             report.suspicious_interviewers = list(stored.get("ground_truth", {}).get("suspicious_interviewers", []))

@@ -6,7 +6,7 @@ What is simulated, and why
   ``base ~ N(0, 1)`` that persists over the years, plus a small yearly drift, so province differences persist
   (year-to-year rank correlation stays high) without being frozen. A unit formed by a merger (the 34 provinces of
   2025, the ministries of 2025-03-01) takes the mean of its predecessors' qualities weighted by their number of
-  forms, so trends across the merger make sense.
+  forms, so trends across the merger make sense. A soft cap (``2·tanh(q/2)``) avoids implausible outliers.
 * **Answers** follow an ordered-probit model: for form *f* and item *i*,
   ``z = mu(unit, year) + village + leniency_f + block + item + noise``; the answer is 1..5 by cutting ``z`` at
   :data:`THRESHOLDS`, and "satisfied" (4 or 5) means ``z > 0``. The respondent-level leniency makes answers of one
@@ -29,6 +29,7 @@ unit code, and units are processed in the order given (the caller sorts them by 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -63,12 +64,14 @@ THRESHOLDS = np.array([-2.0, -1.0, 0.0, 1.35])
 SIPAS_MU0 = 0.95
 #: Mean z of the PAR survey answers of officials (officials rate a little higher than households).
 PAR_MU0 = 1.05
-#: z-units per unit of latent quality: the spread of provinces (≈ 75-91 % satisfied for ±2.3 sd).
+#: z-units per unit of (capped) latent quality: province sd ≈ 3.3 points, range ≈ 72-91 % satisfied.
 SIGMA_Q = 0.15
 #: National trend, z-units a year (≈ +0.7 percentage points of satisfied answers a year).
 TREND_PER_YEAR = 0.05
 #: Year-specific drift of a unit's quality, in sd of the base quality (keeps ranks persistent, not frozen).
 DRIFT_SD = 0.3
+#: Soft cap of the quality (sd units), see :meth:`Latent.quality`.
+Q_CAP = 2.0
 #: Own shock of a merged unit, in sd of the base quality.
 MERGER_SHOCK_SD = 0.15
 LENIENCY_SD = 0.75
@@ -205,16 +208,21 @@ class Latent:
     def base(self, key: UnitKey) -> float:
         return _scalar_normal(self.seed, "latent-base", key[0], key[1])
 
-    def quality(self, key: UnitKey, year: int, _depth: int = 0) -> float:
-        """Quality of ``key`` in ``year`` in sd units (no national trend)."""
+    def raw_quality(self, key: UnitKey, year: int, _depth: int = 0) -> float:
+        """Quality of ``key`` in ``year`` in sd units before the soft cap (no national trend)."""
         preds = [(k, w) for k, w in self.predecessors.get(key, ()) if k != key and w > 0]
         if preds and _depth < 5:
             total = sum(w for _, w in preds)
-            mixed = sum(w * self.quality(k, year, _depth + 1) for k, w in preds) / total
+            mixed = sum(w * self.raw_quality(k, year, _depth + 1) for k, w in preds) / total
             if len(preds) == 1:  # a unit that continues one predecessor keeps its quality
                 return mixed
             return mixed + MERGER_SHOCK_SD * _scalar_normal(self.seed, "latent-merger", key[0], key[1])
         return self.base(key) + DRIFT_SD * _scalar_normal(self.seed, "latent-drift", key[0], key[1], year)
+
+    def quality(self, key: UnitKey, year: int) -> float:
+        """Quality used by the answer and appraisal models: ``Q_CAP·tanh(raw / Q_CAP)``, a soft cap that keeps the
+        rare draw beyond ±2.5 sd from making an implausible outlier (published provinces stay within ~75-91 %)."""
+        return Q_CAP * math.tanh(self.raw_quality(key, year) / Q_CAP)
 
 
 # --- SIPAS sample plan ----------------------------------------------------------------------------------------

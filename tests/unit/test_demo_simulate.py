@@ -191,9 +191,10 @@ def test_latent_quality_persists_and_merges_by_weight() -> None:
     merged = Latent(
         9, {("province_34", "08"): [(a, 300.0), (b, 600.0)], ("province_34", "01"): [(("province_63", "01"), 1.0)]}
     )
-    expected = (300 * merged.quality(a, 2025) + 600 * merged.quality(b, 2025)) / 900
-    assert abs(merged.quality(("province_34", "08"), 2025) - expected) < 0.15 * 4
+    expected = (300 * merged.raw_quality(a, 2025) + 600 * merged.raw_quality(b, 2025)) / 900
+    assert abs(merged.raw_quality(("province_34", "08"), 2025) - expected) < 0.15 * 4
     assert merged.quality(("province_34", "01"), 2025) == merged.quality(("province_63", "01"), 2025)
+    assert all(abs(latent.quality(k, 2023)) < 2.0 for k in PROVINCES_63)  # soft cap
 
 
 def test_par_survey_groups_and_items() -> None:
