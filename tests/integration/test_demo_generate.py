@@ -438,17 +438,20 @@ def test_replace_deletes_old_rows_and_refuses_when_result_sets_exist(demo_copy: 
     assert params["seed"] == 1 and params["years"] == [2025]
 
 
-def test_replace_with_same_parameters_regenerates_identical_data(demo_copy: str) -> None:
-    engine = get_engine(demo_copy)
+def test_replace_with_same_parameters_regenerates_identical_data(store_url: str) -> None:
+    engine = get_engine(store_url)
+    with session_scope(engine) as session:
+        add_tiny_frameworks(session)
+        generate_demo(session, years="2025", scale="small", seed=SEED)
     with engine.connect() as conn:
-        before = demo_checksum(conn, _dataset_id(engine), years=[2025])
+        before = demo_checksum(conn, _dataset_id(engine))
     counts = _counts(engine)
     with session_scope(engine) as session:
-        report = generate_demo(session, years=YEARS, scale="small", seed=SEED, replace=True)
-    assert report.replaced and not report.already_present
+        report = generate_demo(session, years="2025", scale="small", seed=SEED, replace=True)
+    assert report.replaced and not report.already_present and report.deleted["answer"] == counts["answer"]
     assert _counts(engine) == counts
     with engine.connect() as conn:
-        assert demo_checksum(conn, _dataset_id(engine), years=[2025]) == before
+        assert demo_checksum(conn, _dataset_id(engine)) == before
 
 
 def test_missing_framework_is_a_warning_not_a_crash(store_url: str) -> None:
