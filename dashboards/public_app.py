@@ -32,11 +32,11 @@ PAGES: dict[str, tuple[str, str, str, bool]] = {
     "map": ("map.py", "nav.map", ":material/map:", True),
     "rankings": ("rankings.py", "nav.rankings", ":material/format_list_numbered:", True),
     "trends": ("trends.py", "nav.trends", ":material/show_chart:", True),
-    "province": ("province_profile.py", "nav.province", ":material/location_city:", True),
-    "ministry": ("ministry_profile.py", "nav.ministry", ":material/account_balance:", True),
+    "province": ("province.py", "nav.province", ":material/location_city:", True),
+    "ministry": ("ministry.py", "nav.ministry", ":material/account_balance:", True),
     "compare": ("compare.py", "nav.compare", ":material/compare_arrows:", True),
     "methodology": ("methodology.py", "nav.methodology", ":material/menu_book:", False),
-    "record": ("published_record.py", "nav.record", ":material/verified:", False),
+    "record": ("record.py", "nav.record", ":material/verified:", False),
 }
 SECTIONS = {
     "nav.section.results": ("overview", "map", "rankings", "trends"),

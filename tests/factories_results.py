@@ -9,9 +9,10 @@ It inserts, straight into a store that has reference data loaded:
   ministries 2023-2025, SIPAS provinces 2023-2025, with unit, region and national rows, intervals,
   ranks (with a deliberate tie and unranked ministries) and groups;
 * hidden result sets that must never reach a public page, all carrying distinctive values:
-  ``DRAFT_VALUE`` in a 2024 PAR provinces set with status ``approved`` and in a SIPAS ``draft``,
-  ``EMBARGO_VALUE`` in a ``published`` 2025 PAR provinces v2 and a SIPAS 2026 set whose ``publish_at`` is
-  in the future, ``WITHDRAWN_VALUE`` in a withdrawn ministries set.
+  ``DRAFT_VALUE`` in a 2024 PAR provinces v2 with status ``approved`` whose publication time has already
+  passed (only its status keeps it out) and in a SIPAS ``draft``; ``EMBARGO_VALUE`` in a ``published``
+  2025 PAR provinces v2 and a SIPAS 2026 set whose ``publish_at`` is in the future (only the embargo keeps
+  them out); ``WITHDRAWN_VALUE`` in a ministries v2 that was published and then withdrawn.
 
 Values are generated with a fixed seed, so the same call gives the same numbers. The hidden values lie in
 a range no published figure can take (area points are at most 20, indexes and percentages at least 53), so
@@ -326,7 +327,9 @@ def make_results(session: Session, *, seed: int = 7, with_hidden: bool = True) -
     computed = now - dt.timedelta(days=400)
 
     def new_set(index_code: str, scope: str, year: int, version: int, status: str, framework_id: int, **kw) -> int:
-        publish_at = kw.pop("publish_at", dt.datetime(year + 1, 4, 6, 2, 0, tzinfo=dt.UTC))
+        default_time = dt.datetime(year + 1, 4, 6, 2, 0, tzinfo=dt.UTC)
+        publish_at = kw.pop("publish_at", default_time if status == "published" else None)
+        published_at = kw.pop("published_at", publish_at if status == "published" and publish_at <= now else None)
         rs = ResultSet(
             dataset_id=dataset.id,
             index_code=index_code,
@@ -339,8 +342,8 @@ def make_results(session: Session, *, seed: int = 7, with_hidden: bool = True) -
             inputs_hash=f"factory-{index_code}-{scope}-{year}-{version}",
             computed_at=computed,
             computed_by="factory",
-            publish_at=publish_at if status == "published" else None,
-            published_at=publish_at if status == "published" and publish_at <= now else None,
+            publish_at=publish_at,
+            published_at=published_at,
             **kw,
         )
         session.add(rs)
@@ -363,14 +366,15 @@ def make_results(session: Session, *, seed: int = 7, with_hidden: bool = True) -
     def publish(index_code: str, scope: str, year: int, framework_id: int, areas: dict, units: list) -> int:
         set_id = new_set(index_code, scope, year, 1, "published", framework_id)
         values = _unit_values(rng, len(units), index_code, areas, level_for(units))
+        ranked = [bool(u.par_ranked) if scope == "ministry" else True for u in units]
         if index_code == "PAR_INDEX" and len(units) > 3:
-            values.loc[2, index_code] = values.loc[1, index_code]  # a deliberate tie for 2nd place
+            first, second = [i for i, r in enumerate(ranked) if r][1:3]
+            values.loc[second, index_code] = values.loc[first, index_code]  # a deliberate tie
         max_values = {index_code: 100.0}
         if index_code == "PAR_INDEX":
             max_values.update({f"PAR_INDEX.area.{a}": float(spec[2]) for a, spec in areas.items()})
         else:
             max_values.update({"SIPAS.policy": 100.0, "SIPAS.services": 100.0})
-        ranked = [bool(u.par_ranked) if scope == "ministry" else True for u in units]
         n_forms = rng.integers(350, 900, len(units))
         rows = _rows_for_set(set_id, units, values, max_values, index_code, rng, ranked, n_forms)
         session.execute(insert(ResultRow), rows)
@@ -390,7 +394,15 @@ def make_results(session: Session, *, seed: int = 7, with_hidden: bool = True) -
         p24 = provinces_for_year(session, 2024)
         p25 = provinces_for_year(session, 2025)
         hidden = [
-            (new_set("PAR_INDEX", "province", 2024, 2, "approved", fw["par_p_876"]), p24, par_metrics, DRAFT_VALUE),
+            # approved with a publication time already past (not yet published): the status keeps it out
+            (
+                new_set(
+                    "PAR_INDEX", "province", 2024, 2, "approved", fw["par_p_876"], publish_at=now - dt.timedelta(days=1)
+                ),
+                p24,
+                par_metrics,
+                DRAFT_VALUE,
+            ),
             (new_set("SIPAS", "province", 2024, 2, "draft", fw["sipas_1001"]), p24, sipas_metrics, DRAFT_VALUE),
             (
                 new_set(
@@ -417,7 +429,16 @@ def make_results(session: Session, *, seed: int = 7, with_hidden: bool = True) -
                 EMBARGO_VALUE,
             ),
             (
-                new_set("PAR_INDEX", "ministry", 2024, 2, "withdrawn", fw["par_m_876"]),
+                new_set(
+                    "PAR_INDEX",
+                    "ministry",
+                    2024,
+                    2,
+                    "withdrawn",
+                    fw["par_m_876"],
+                    publish_at=now - dt.timedelta(days=10),
+                    published_at=now - dt.timedelta(days=10),
+                ),
                 ministries_for_year(session, 2024),
                 {"PAR_INDEX": 100.0},
                 WITHDRAWN_VALUE,

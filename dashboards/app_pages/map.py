@@ -13,7 +13,7 @@ from dashboards.components.widgets import download_panel, url_choice
 from dashboards.context import INDEX_PARAM, get_context
 from dashboards.views import components_for, download_labels, file_stem, rows_for, stop_with, table_for
 
-PROFILE_PAGE = "app_pages/province_profile.py"
+PROFILE_PAGE = "app_pages/province.py"
 
 ctx = get_context()
 t = ctx.t

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.components import figures, fmt
-from dashboards.components.summary import standard_summary
+from dashboards import data_access as da
+from dashboards.components.summary import scoring_summary
 from dashboards.components.widgets import download_panel, url_choice
 from dashboards.context import get_context
 from dashboards.views import (
@@ -46,7 +47,9 @@ labels = ctx.metric_labels(set_row, main)
 prev_row, comp = ctx.comparison(scope)
 prev_rows = rows_for(ctx, prev_row) if prev_row is not None else None
 prev_table = table_for(ctx, prev_row) if prev_row is not None else None
-summary = standard_summary(table, rows, ctx.index_code, main, prev_table, prev_rows, comparable=comp.comparable)
+summary = scoring_summary(
+    table, rows, ctx.index_code, main, prev_table, prev_rows, comparable=comp.comparable, lineage=da.lineage(ctx.db)
+)
 name = ctx.name_col()
 prev_year = int(prev_row["year"]) if prev_row is not None else None
 
@@ -88,6 +91,7 @@ if summary.comparable:
             unchanged=summary.unchanged,
             prev=prev_year,
         )
+        + (" " + t("overview.not_comparable_count", n=summary.not_comparable) if summary.not_comparable else "")
     )
 
 

@@ -586,3 +586,19 @@ def test_province_map_offline_with_archipelagos(year: int, count: int) -> None:
 def test_legend_html_lists_items() -> None:
     html = maps.legend_html([maps.LegendItem("#fff", "Không có dữ liệu", no_data=True)], "Chú giải")
     assert "Không có dữ liệu" in html and "dashed" in html
+
+
+def test_scoring_engine_summary_agrees_with_the_public_summary() -> None:
+    """The adapter over backend.scoring.summary gives the same unit-level statistics on comparable years."""
+    from dashboards.components.summary import scoring_summary
+
+    cur = model.unit_table(ROWS_2024, _units(), "PAR_INDEX")
+    prev = model.unit_table(ROWS_2023, _units(), "PAR_INDEX")
+    comps = ["PAR_INDEX.area.A1", "PAR_INDEX.area.A2"]
+    own = standard_summary(cur, ROWS_2024, "PAR_INDEX", comps, prev, ROWS_2023, comparable=True)
+    engine = scoring_summary(cur, ROWS_2024, "PAR_INDEX", comps, prev, ROWS_2023, comparable=True, lineage=LINEAGE)
+    assert engine.national == own.national  # the published national row
+    assert engine.groups["A"] == own.groups["A"]
+    assert engine.fallers["unit_id"].tolist() == own.fallers["unit_id"].tolist()
+    assert engine.n_ranked == 3  # the engine counts ranked units only
+    assert engine.top["change"].iloc[0] == pytest.approx(2.0)
