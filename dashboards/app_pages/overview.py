@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards.components import figures, fmt
 from dashboards import data_access as da
+from dashboards.components import figures, fmt
 from dashboards.components.summary import scoring_summary
 from dashboards.components.widgets import download_panel, url_choice
 from dashboards.context import get_context

@@ -97,9 +97,10 @@ def test_no_page_receives_or_shows_hidden_numbers(public_store, received, lang: 
 
 def test_the_hidden_sets_exist_and_would_be_found(public_store) -> None:
     """Guard: the hidden sets are really in the store, and the spy's check would catch them."""
+    from sqlmodel import select
+
     from backend.db import get_engine, session_scope
     from backend.models import ResultRow
-    from sqlmodel import select
 
     with session_scope(get_engine()) as session:
         values = {
