@@ -96,3 +96,19 @@ def weighted_answers(values: np.ndarray, weights: dict[int, float]) -> tuple[np.
     codes = values.astype(np.uint8)
     valid = known[codes] & (values != 0)
     return np.where(valid, lookup[codes], 0.0), valid
+
+
+def group_sums(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Row sums of ``values`` (rows × k) per group number in ``groups`` (0..n_groups-1): (n_groups, k).
+
+    Sorts once and adds contiguous runs (``np.add.reduceat``), much faster than ``np.add.at``.
+    """
+    values = np.asarray(values, dtype=float)
+    out = np.zeros((n_groups, values.shape[1]))
+    if len(groups) == 0:
+        return out
+    order = np.argsort(groups, kind="stable")
+    sorted_groups = np.asarray(groups)[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    out[sorted_groups[starts]] = np.add.reduceat(values[order], starts, axis=0)
+    return out

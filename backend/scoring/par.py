@@ -33,7 +33,7 @@ import pandas as pd
 from backend import metrics as m
 from backend.errors import ValidationError
 from backend.frameworks.spec import ASSESSED_MODES, FrameworkSpec
-from backend.scoring.answers import SurveyAnswers, weighted_answers
+from backend.scoring.answers import SurveyAnswers, group_sums, weighted_answers
 from backend.scoring.uncertainty import STREAM_PAR_SURVEY, rng_for, weighted_unit_sums
 
 #: tolerance when checking scores against maxima (scores are typed with 2-3 decimals)
@@ -204,11 +204,12 @@ class SurveyInputs:
 
     def unit_sums(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n = len(self.units)
-        s = np.zeros((n, self.score.shape[1]))
-        v = np.zeros_like(s)
-        np.add.at(s, self.form_unit, self.score)
-        np.add.at(v, self.form_unit, self.valid)
-        return s, v, np.bincount(self.form_unit, minlength=n)
+        known = self.form_unit >= 0
+        return (
+            group_sums(self.form_unit[known], self.score[known], n),
+            group_sums(self.form_unit[known], self.valid[known], n),
+            np.bincount(self.form_unit[known], minlength=n),
+        )
 
 
 def prepare_survey(

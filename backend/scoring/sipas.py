@@ -28,7 +28,7 @@ import pandas as pd
 
 from backend import metrics as m
 from backend.frameworks.spec import SipasSpec
-from backend.scoring.answers import SurveyAnswers
+from backend.scoring.answers import SurveyAnswers, group_sums
 from backend.scoring.uncertainty import STREAM_SIPAS, rng_for, weighted_unit_sums
 
 
@@ -151,10 +151,8 @@ class ClusterCounts:
     def unit_sums(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(positive, valid, forms) summed per unit, shape (units, items) / (units,)."""
         n = len(self.units)
-        pos = np.zeros((n, len(self.items)))
-        val = np.zeros((n, len(self.items)))
-        np.add.at(pos, self.unit_index, self.positive)
-        np.add.at(val, self.unit_index, self.valid)
+        pos = group_sums(self.unit_index, self.positive.astype(float), n)
+        val = group_sums(self.unit_index, self.valid.astype(float), n)
         forms = np.bincount(self.unit_index, weights=self.forms, minlength=n)
         return pos, val, forms
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, String, case, cast, func, insert, literal, select
+from sqlalchemy import Connection, String, case, cast, func, literal, select
 from sqlmodel import Session
 from sqlmodel import select as orm_select
 
@@ -130,21 +130,19 @@ def read_survey(conn: Connection, dataset_id: int, index_code: str, year: int) -
         answers_col = select(packed).where(answer.c.form_id == form.c.id).scalar_subquery()
     else:
         answers_col = literal(None)
-    stmt = (
-        select(
-            form.c.id,
-            form.c.form_code,
-            form.c.unit_id,
-            form.c.respondent_group,
-            form.c.district_code,
-            form.c.commune_code,
-            form.c.village_code,
-            answers_col,
-        )
-        .where(form.c.survey_id == survey_id, form.c.status == "valid")
-        .order_by(form.c.id)
-    )
-    rows = conn.execute(stmt).all()
+    stmt = select(
+        form.c.id,
+        form.c.form_code,
+        form.c.unit_id,
+        form.c.respondent_group,
+        form.c.district_code,
+        form.c.commune_code,
+        form.c.village_code,
+        answers_col,
+    ).where(form.c.survey_id == survey_id, form.c.status == "valid")
+    result = conn.execute(stmt)  # no ORDER BY: a sort would make SQLite build every row first
+    # the DBAPI rows as they are (ints and strings need no processing): skips building a Row per form
+    rows = result.cursor.fetchall() if result.cursor is not None else result.all()
     n = len(rows)
     form_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
     forms = pd.DataFrame(
@@ -172,7 +170,7 @@ def read_survey(conn: Connection, dataset_id: int, index_code: str, year: int) -
                 .where(form.c.survey_id == survey_id, form.c.status == "valid")
             ).all()
             arr = np.array([(a, b, -1 if c is None else c) for a, b, c in raw], dtype=np.int64).reshape(-1, 3)
-            rows_pos = np.searchsorted(form_ids, arr[:, 0])
+            rows_pos = pd.Index(form_ids).get_indexer(pd.Index(arr[:, 0]))
             offset = arr[:, 1] - base
             values = np.where(arr[:, 2] < 0, 0, np.where((arr[:, 2] >= 1) & (arr[:, 2] <= 8), arr[:, 2], 9))
             values = values.astype(np.int8)
@@ -288,8 +286,8 @@ def _feed_frame(h: Any, name: str, frame: pd.DataFrame) -> None:
             h.update(np.isnan(arr).tobytes())
             h.update(np.nan_to_num(arr, nan=0.0).astype("<f8").tobytes())
         else:
-            text = series.astype(object).where(series.notna(), None).map(lambda v: None if v is None else str(v))
-            h.update(pd.util.hash_pandas_object(text, index=False, categorize=True).to_numpy().astype("<u8").tobytes())
+            text = series.astype("str")  # missing values stay missing (not the text "None")
+            h.update(pd.util.hash_pandas_object(text, index=False).to_numpy().astype("<u8").tobytes())
 
 
 def _survey_digest(read: SurveyRead, units: pd.DataFrame) -> str:
@@ -773,7 +771,12 @@ def write_result_set(session: Session, comp: Computation, dataset: Dataset, acto
     rows["result_set_id"] = result_set.id
     records = _records(rows)
     if records:
-        session.connection().execute(insert(_t(ResultRow)), records)
+        conn = session.connection()
+        names = list(records[0])
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        sql = f"INSERT INTO result_row ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
+        # plain tuples through the DBAPI executemany: ~2.5× faster than Core with dictionaries (decision 5)
+        conn.exec_driver_sql(sql, [tuple(r.values()) for r in records])  # type: ignore[arg-type]
     record(
         session,
         actor=actor,
