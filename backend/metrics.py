@@ -34,8 +34,9 @@ PAR INDEX
 Unit rows: ``value`` unrounded; ``n`` = valid survey forms of the unit (SIPAS forms; PAR survey forms);
 ``ci_low``/``ci_high`` = 95% bootstrap interval when the result set was computed with a bootstrap
 (``parameters.bootstrap`` > 0), ``rank_low``/``rank_high`` = 95% interval of the rank; ``rank`` and
-``grp`` are set on the ranked metrics (unranked units have none). On every ranked metric with
-intervals, two flags are stored as their own metrics (value 1.0 = yes, 0.0 = no):
+``grp`` are set on the ranked metrics (unranked units have none; ``grp`` on the main metric only). For
+the main metric (``SIPAS``, ``PAR_INDEX``) of a result set computed with a bootstrap, two flags are
+stored as their own metrics (value 1.0 = yes, 0.0 = no, NULL = no neighbour / unranked):
     ``<metric>#overlap_prev``         the unit's interval overlaps that of the unit ranked just above
     ``<metric>#overlap_next``         … of the unit ranked just below (their order is not clear-cut)
 

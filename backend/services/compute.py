@@ -160,7 +160,8 @@ def read_survey(conn: Connection, dataset_id: int, index_code: str, year: int) -
             texts = [r[7] or "" for r in rows]
             lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n) // _PACK_WIDTH
             digits = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8).reshape(-1, _PACK_WIDTH) - 48
-            offset = digits[:, :4].astype(np.int64) @ np.array([1000, 100, 10, 1]) - 1000
+            d = digits.astype(np.int32)
+            offset = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3] - 1000
             values = digits[:, 4].astype(np.int8)
             rows_pos = np.repeat(np.arange(n), lengths)
         else:  # any other dialect (or unusual scales): plain rows, still straight into arrays
@@ -174,7 +175,10 @@ def read_survey(conn: Connection, dataset_id: int, index_code: str, year: int) -
             offset = arr[:, 1] - base
             values = np.where(arr[:, 2] < 0, 0, np.where((arr[:, 2] >= 1) & (arr[:, 2] <= 8), arr[:, 2], 9))
             values = values.astype(np.int8)
-        col = pd.Index(item_ids - base).get_indexer(pd.Index(offset))
+        lookup = np.full(int(item_ids.max()) - base + 1, -1, dtype=np.int64)
+        lookup[item_ids - base] = np.arange(len(item_ids))
+        inside = (offset >= 0) & (offset < len(lookup))
+        col = np.where(inside, lookup[np.clip(offset, 0, len(lookup) - 1)], -1)
         if (col < 0).any():  # pragma: no cover - answers always point at the survey's own items
             raise DomainError("Câu trả lời trỏ tới câu hỏi lạ.", "Answers refer to unknown items.")
         outside = (values == 9) | (values.astype(np.int64) > scale_max[col])
