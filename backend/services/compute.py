@@ -496,6 +496,10 @@ def _finish_rows(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 # ==================================================================================================
 
 
+class NoInputsError(ValidationError):
+    """The dataset has no inputs for this index, scope and year (nothing to compute)."""
+
+
 @dataclass
 class Computation:
     """What one index computation produced, before it is written."""
@@ -526,6 +530,13 @@ def _sipas_state(session: Session, dataset: Dataset, year: int, bootstrap: int, 
     units = year_units(session, "province", year)
     read = read_survey(session.connection(), int(dataset.id or 0), "SIPAS", year)
     data = read.answers.subset_units(units.index.tolist())
+    if len(data.forms) == 0:
+        raise NoInputsError(
+            f"Bộ dữ liệu '{dataset.name}' không có phiếu SIPAS hợp lệ nào năm {year}.",
+            f"Dataset '{dataset.name}' has no valid SIPAS forms for {year}.",
+            hint_vi="Nhập dữ liệu khảo sát trước khi tính.",
+            hint_en="Import the survey data before computing.",
+        )
     result = score_sipas(data, spec.sipas, year)
     # every unit of the year gets a row, with NaN where it has no forms
     result = SipasResult(
@@ -634,6 +645,15 @@ def _par_computation(
     read = par_read if par_read is not None else read_survey(conn, int(dataset.id or 0), "PAR_SURVEY", year)
     scores = read_assessments(conn, int(dataset.id or 0), year, spec.code)
     scores = scores[scores["unit"].isin(units.index)]
+    if scores.empty and not read.answers.forms["unit"].isin(units.index).any():
+        raise NoInputsError(
+            f"Bộ dữ liệu '{dataset.name}' không có điểm tự đánh giá hay phiếu khảo sát nào cho PAR INDEX "
+            f"({scope}) năm {year}.",
+            f"Dataset '{dataset.name}' has no self-assessment scores and no survey forms for the PAR INDEX "
+            f"({scope}) in {year}.",
+            hint_vi="Nhập dữ liệu trước khi tính.",
+            hint_en="Import the data before computing.",
+        )
     needs_sipas = any(leaf.mode == "survey_citizens_sipas" for leaf in spec.leaves(year))
     sipas_values = None
     if needs_sipas:
@@ -873,14 +893,19 @@ def _all_computations(session: Session, year: int, ds: Dataset, bootstrap: int, 
     try:
         sipas = _sipas_state(session, ds, year, bootstrap, seed)
         comps.append(_sipas_computation(sipas, year, bootstrap, seed))
-    except NotFoundError:  # no SIPAS framework for this year
+    except (NotFoundError, NoInputsError):  # no SIPAS framework or no SIPAS data this year
         sipas = None
     par_read = read_survey(session.connection(), int(ds.id or 0), "PAR_SURVEY", year)
     for scope in SCOPES:
         try:
             comps.append(_par_computation(session, ds, scope, year, bootstrap, seed, sipas, par_read))
-        except NotFoundError:
+        except (NotFoundError, NoInputsError):  # no framework or no data for this scope
             continue
+    if not comps:
+        raise NoInputsError(
+            f"Không có gì để tính cho năm {year} trong bộ dữ liệu '{ds.name}'.",
+            f"Nothing to compute for {year} in dataset '{ds.name}'.",
+        )
     return comps
 
 
@@ -893,8 +918,9 @@ def compute_all(
     seed: int = DEFAULT_SEED,
     actor: str | Actor = "cli",
 ) -> list[ResultSet]:
-    """Every index of ``year`` that has a framework (SIPAS; PAR INDEX provinces; PAR INDEX ministries),
-    each into a new draft result set. Answers are read once; PAR provinces reuse the SIPAS figures."""
+    """Every index of ``year`` that has a framework and data (SIPAS; PAR INDEX provinces; PAR INDEX
+    ministries), each into a new draft result set, in that order. Answers are read once; PAR provinces
+    reuse the SIPAS figures. An index without framework or data is skipped (NoInputsError if all are)."""
     name = _actor_name(actor)
     evaluation_year(session, year)
     ds = find_dataset(session, dataset, year)
@@ -1006,6 +1032,7 @@ def summary_for(
 
 __all__ = [
     "Computation",
+    "NoInputsError",
     "competition_rank",
     "component_index",
     "compute_all",

@@ -6,6 +6,7 @@ reader uses group_concat on SQLite and string_agg on PostgreSQL).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +21,15 @@ from backend.auth.permissions import Actor
 from backend.cli import main as cli_main
 from backend.db import get_engine, migrate, session_scope
 from backend.errors import PermissionDenied, ValidationError
-from backend.models import Answer, AuditLog, ResultRow, ResultSet
-from backend.services.compute import compute_all, compute_index, ensure_computed, result_rows, summary_for
+from backend.models import Answer, AuditLog, EvaluationYear, ResultRow, ResultSet
+from backend.services.compute import (
+    NoInputsError,
+    compute_all,
+    compute_index,
+    ensure_computed,
+    result_rows,
+    summary_for,
+)
 from tests.factories_scoring import DATASET, YEAR, TinyStore, add_lineage, build_tiny_store
 
 
@@ -173,6 +181,15 @@ def test_permission_and_errors(store: tuple[str, TinyStore]) -> None:
         with pytest.raises(ValidationError) as info:
             compute_index(session, index="sipas", year=YEAR, scope="ministry", dataset=DATASET)
         assert "ministry" in info.value.message("en")
+        session.add(EvaluationYear(year=2024, reference_date=dt.date(2024, 12, 31), province_kind="province_63"))
+        session.flush()
+        with pytest.raises(NoInputsError) as empty:
+            compute_index(session, index="sipas", year=2024, dataset=DATASET)
+        assert "no valid SIPAS forms for 2024" in empty.value.message("en") and "2024" in empty.value.message("vi")
+        with pytest.raises(NoInputsError):
+            compute_index(session, index="par", year=2024, scope="ministry", dataset=DATASET)
+        with pytest.raises(NoInputsError, match="Nothing to compute"):
+            compute_all(session, 2024, DATASET)
 
 
 def test_summary_of_two_stored_years(tmp_path: Path) -> None:
