@@ -36,6 +36,7 @@ from backend.errors import DomainError, NotFoundError, ValidationError
 from backend.frameworks.spec import FrameworkSpec
 from backend.frameworks.sync import spec_for
 from backend.models import (
+    Answer,
     AssessmentScore,
     Criterion,
     Dataset,
@@ -96,7 +97,7 @@ def read_survey(conn: Connection, dataset_id: int, index_code: str, year: int) -
     """Valid forms of the ``index_code`` survey (``SIPAS`` | ``PAR_SURVEY``) of a dataset and year, with
     their answers as a form × item matrix. One SELECT over ``survey_form`` with each form's answers packed
     by the database (``group_concat`` / ``string_agg``), decoded with NumPy."""
-    survey, item, form, answer = _t(Survey), _t(SurveyItem), _t(SurveyForm), _t(_answer_model())
+    survey, item, form, answer = _t(Survey), _t(SurveyItem), _t(SurveyForm), _t(Answer)
     survey_id = conn.execute(
         select(survey.c.id).where(
             survey.c.dataset_id == dataset_id, survey.c.index_code == index_code, survey.c.year == year
@@ -195,12 +196,6 @@ def read_survey(conn: Connection, dataset_id: int, index_code: str, year: int) -
     codes_sorted = tuple(codes[i] for i in order)
     answers = SurveyAnswers(forms, codes_sorted, matrix[:, order])
     return SurveyRead(answers, np.array([r[1] for r in rows], dtype=object), int(survey_id))
-
-
-def _answer_model() -> Any:
-    from backend.models import Answer
-
-    return Answer
 
 
 def read_assessments(conn: Connection, dataset_id: int, year: int, framework_code: str) -> pd.DataFrame:
