@@ -187,7 +187,9 @@ def render(scope: str) -> None:
             t("profile.region_avg"),
             t("profile.best"),
         ]
-        st.dataframe(styled(shown, {c: ctx.num for c in number_cols}), hide_index=True, width="stretch")
+        st.dataframe(
+            styled(shown, {c: ctx.num for c in number_cols}), hide_index=True, placeholder="–", width="stretch"
+        )
 
         strengths, weaknesses = model.strengths_weaknesses(profile, ctx.index_code)
         left, right = st.columns(2)
@@ -268,7 +270,7 @@ def render(scope: str) -> None:
         st.caption(t("profile.no_history"))
     else:
         hist_table = hist_table.sort_values([t("common.year")], ascending=False)
-        st.dataframe(styled(hist_table, {ctx.index_name(): ctx.num}), hide_index=True, width="stretch")
+        st.dataframe(styled(hist_table, {ctx.index_name(): ctx.num}), hide_index=True, placeholder="–", width="stretch")
         if preds:
             st.caption(t("profile.predecessors_note", names=", ".join(pred_names.values())))
     later = model.successors_map(lineage).get(unit_id, [])

@@ -26,6 +26,7 @@ from dashboards.components.widgets import demo_banner, url_choice  # noqa: E402
 from dashboards.context import INDEX_PARAM, INDEXES, build_context, set_context  # noqa: E402
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # local: no icon fetched from a CDN
 # url path -> (file, title key, icon, shows result sets)
 PAGES: dict[str, tuple[str, str, str, bool]] = {
     "overview": ("overview.py", "nav.overview", ":material/dashboard:", True),
@@ -53,7 +54,7 @@ def page_objects(lang: str) -> dict[str, st.Page]:
 
 
 def main() -> None:
-    st.set_page_config(page_title="PAR INDEX · SIPAS", page_icon=":material/bar_chart:", layout="wide")
+    st.set_page_config(page_title="PAR INDEX · SIPAS", page_icon=str(FAVICON), layout="wide")
     sidebar = st.sidebar
     lang = (
         url_choice(

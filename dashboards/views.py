@@ -180,6 +180,7 @@ def download_labels(ctx: AppContext) -> dict[str, str]:
         "xlsx_screen": t("download.xlsx_screen"),
         "csv_year": t("download.csv_year"),
         "xlsx_year": t("download.xlsx_year"),
+        "metadata": t("download.metadata"),
         "note": t("download.note"),
     }
 

@@ -75,7 +75,7 @@ side[t("common.national")] = [national.get(m) for m in metrics]
 side[t("common.max")] = [maxima.get(m) for m in metrics]
 side_frame = pd.DataFrame(side)
 value_cols = [c for c in side_frame.columns if c != t("common.component")]
-st.dataframe(styled(side_frame, {c: ctx.num for c in value_cols}), hide_index=True, width="stretch")
+st.dataframe(styled(side_frame, {c: ctx.num for c in value_cols}), hide_index=True, placeholder="–", width="stretch")
 st.caption(
     " · ".join(
         f"{unit[ctx.name_col()]}: {t('profile.rank').lower()} "

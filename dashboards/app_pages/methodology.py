@@ -39,7 +39,7 @@ with tab_method:
                 t("method.col.status"): frameworks["status"].map(lambda s: t(f"framework.status.{s}")),
             }
         )
-        st.dataframe(styled(shown, {}), hide_index=True, width="stretch")
+        st.dataframe(styled(shown, {}), hide_index=True, placeholder="–", width="stretch")
         provisional = frameworks[frameworks["status"] == "provisional"]
         if not provisional.empty:
             st.warning(
@@ -69,7 +69,9 @@ with tab_method:
                         ),
                     }
                 )
-                st.dataframe(styled(table, {t("common.max"): ctx.num}), hide_index=True, width="stretch")
+                st.dataframe(
+                    styled(table, {t("common.max"): ctx.num}), hide_index=True, placeholder="–", width="stretch"
+                )
                 total = crit["max_points"].sum(min_count=1)
                 if pd.notna(total):
                     st.caption(t("method.total_points", total=ctx.num(total)))
@@ -100,7 +102,7 @@ with tab_versions:
                 t("method.col.id"): versions["id"],
             }
         )
-        st.dataframe(styled(shown, {}), hide_index=True, width="stretch")
+        st.dataframe(styled(shown, {}), hide_index=True, placeholder="–", width="stretch")
     st.caption(t("method.embargo_policy"))
 
 with tab_sources:

@@ -118,7 +118,7 @@ def unit_list(frame: pd.DataFrame, title: str, with_change: bool) -> pd.DataFram
     if tie_rows:
         styler = styler.format(lambda v: f"={int(v)}", subset=pd.IndexSlice[tie_rows, [t("rankings.col.rank")]])
     st.markdown(f"**{title}**")
-    st.dataframe(styler, hide_index=True, width="stretch")
+    st.dataframe(styler, hide_index=True, placeholder="–", width="stretch")
     return data
 
 
@@ -186,6 +186,7 @@ if not components.empty:
             },
         ),
         hide_index=True,
+        placeholder="–",
         width="stretch",
     )
     if summary.national_change is not None and comp.method_changed:

@@ -95,6 +95,7 @@ if sort_column != "value":
 st.dataframe(
     styler,
     hide_index=True,
+    placeholder="–",
     width="stretch",
     height=min(36 * (len(frame) + 1) + 4, 1000),
     column_config={t("rankings.col.name"): st.column_config.TextColumn(pinned=True)},

@@ -117,6 +117,7 @@ styler = styled(
 st.dataframe(
     styler,
     hide_index=True,
+    placeholder="–",
     width="stretch",
     height=min(36 * (len(shown) + 1) + 4, 900),
     column_config={t("record.link"): st.column_config.LinkColumn(display_text=t("record.open"))},

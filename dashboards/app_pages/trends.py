@@ -170,6 +170,7 @@ value_columns = [c for c in wide.columns if c != t("common.year") and not c.ends
 st.dataframe(
     wide.style.format({c: ctx.num for c in value_columns}, na_rep=t("trends.not_comparable_cell")).hide(axis="index"),
     hide_index=True,
+    placeholder="–",
     width="stretch",
 )
 st.caption(t("trends.table_note"))

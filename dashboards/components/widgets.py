@@ -131,8 +131,10 @@ def download_panel(
     whole_metadata: ExportMetadata | None = None,
 ) -> None:
     """CSV and XLSX of what is on screen and (optionally) of the whole year; XLSX files have a metadata
-    sheet; every file goes through the formula-injection guard of backend.services.exports."""
-    columns = st.columns(4 if whole_year else 2)
+    sheet, and the metadata (index, year, version, publication date, method, source, how to cite) is also
+    offered as its own CSV beside the data CSVs; every file goes through the formula-injection guard of
+    backend.services.exports."""
+    columns = st.columns(5 if whole_year else 3)
     columns[0].download_button(
         labels["csv_screen"],
         data=lambda: csv_bytes(screen),
@@ -176,4 +178,13 @@ def download_panel(
             on_click="ignore",
             icon=":material/table:",
         )
+    columns[-1].download_button(
+        labels["metadata"],
+        data=lambda: csv_bytes(metadata.frame(lang)),
+        file_name=f"{file_stem}_metadata.csv",
+        mime="text/csv",
+        key=f"{key}_meta",
+        on_click="ignore",
+        icon=":material/info:",
+    )
     st.caption(labels["note"])

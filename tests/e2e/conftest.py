@@ -1,0 +1,151 @@
+"""Real-browser fixtures: the public app served by `streamlit run` on a free port against a throwaway factory
+store, driven by Playwright with Debian's chromium (never `playwright install`; see docs browser_testing.md).
+
+Without /usr/bin/chromium the tests are skipped, unless PAR_REQUIRE_BROWSER is set (`make test` installs
+chromium and sets it), in which case they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backend.settings import REPO_ROOT
+
+CHROMIUM = os.environ.get("PAR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_public_app(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """`streamlit run dashboards/public_app.py` on 127.0.0.1:port; returns once /_stcore/health answers."""
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(REPO_ROOT)}
+    streamlit = Path(sys.executable).with_name("streamlit")
+    handle = log.open("wb")
+    process = subprocess.Popen(
+        [
+            str(streamlit),
+            "run",
+            "dashboards/public_app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; see {log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError(f"streamlit did not answer on port {port}; see {log}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        if os.environ.get("PAR_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is required (PAR_REQUIRE_BROWSER is set) but missing: apt-get install -y chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def public_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
+    """Base URL of the public app serving a factory store (demo data, with hidden sets)."""
+    from backend.db import get_engine
+    from tests.factories_results import build_store
+
+    folder = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{folder / 'public.db'}"
+    build_store(url)
+    get_engine.cache_clear()
+    port = free_port()
+    process = start_public_app(url, port, folder / "streamlit.log")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    # tall enough that the map is in view without scrolling (clicks then land where the shapes are drawn)
+    context = browser.new_context(viewport={"width": 1400, "height": 1700}, accept_downloads=True)
+    tab = context.new_page()
+    yield tab
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        tab.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        print(f"screenshot of the failing page: {tmp_path / 'failure.png'}")
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)
+
+
+def wait_ready(page: Any, timeout: float = 60_000) -> None:
+    """A Streamlit page is ready when the app is mounted, the run indicator is gone and the network idle."""
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout)
+    page.wait_for_load_state("networkidle", timeout=timeout)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
