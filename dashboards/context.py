@@ -116,12 +116,16 @@ class AppContext:
         cur_units = set(da.set_rows(self.db, int(current["id"])).query("scope == 'unit'")["unit_id"].dropna())
         prev_units = set(da.set_rows(self.db, int(previous["id"])).query("scope == 'unit'")["unit_id"].dropna())
         overlap = cur_units & prev_units
-        if not overlap:
-            return previous, model.comparability(current, previous, units_changed=True)
+        if not overlap:  # a new list of units: changes only through the lineage (see model.with_changes)
+            changed = model.comparability(current, previous, units_changed=True)
+            return previous, model.Comparability(True, "units_changed", changed.method_changed)
         result = model.comparability(current, previous, units_changed=False)
         if cur_units != prev_units:
             return previous, model.Comparability(True, "partly_units_changed", result.method_changed)
         return previous, result
+
+    def lineage(self) -> pd.DataFrame:
+        return da.lineage(self.db)
 
     # ---- context lines ---------------------------------------------------------------------------------
     def source_line(self, set_row: pd.Series | None) -> str:

@@ -88,7 +88,7 @@ def render(scope: str) -> None:
     prev_table = table_for(ctx, prev_row) if prev_row is not None else None
     prev_rows = rows_for(ctx, prev_row) if prev_row is not None else None
     prev_year = int(prev_row["year"]) if prev_row is not None else None
-    changed = model.with_changes(table, prev_table, comp.comparable)
+    changed = model.with_changes(table, prev_table, comp.comparable, ctx.lineage())
     mine = changed[changed["unit_id"] == unit_id].iloc[0]
 
     cols = st.columns(4)
@@ -132,6 +132,16 @@ def render(scope: str) -> None:
         st.caption(t("profile.tied", rank=int(unit["rank"])))
     if comp.reason == "units_changed":
         st.info(t("common.not_comparable_units", year=ctx.year, prev=prev_year))
+        if mine["basis"] == "lineage":
+            st.caption(
+                t(
+                    "profile.compared_with",
+                    name=ctx.unit_names([int(mine["prev_unit_id"])]).get(int(mine["prev_unit_id"]), ""),
+                    prev=prev_year,
+                )
+            )
+        elif mine["basis"] == "merged":
+            st.caption(t("profile.merged_no_change", prev=prev_year))
     elif comp.comparable and pd.isna(mine["change"]) and prev_year:
         st.info(t("profile.new_unit", prev=prev_year))
 
@@ -217,9 +227,13 @@ def render(scope: str) -> None:
         st.info(t("profile.why_unavailable"))
         breakdown = pd.DataFrame()
     else:
-        breakdown = model.component_changes(rows, prev_rows, str(unit_code), main)
+        prev_scope = str(unit_code)
+        if pd.notna(mine["prev_unit_id"]):
+            scope_of = dict(zip(ctx.units()["unit_id"], ctx.units()["scope_code"], strict=False))
+            prev_scope = str(scope_of.get(int(mine["prev_unit_id"]), unit_code))
+        breakdown = model.component_changes(rows, prev_rows, str(unit_code), main, prev_scope)
         additive = model.is_additive(rows, str(unit_code), ctx.index_code, main) and model.is_additive(
-            prev_rows, str(unit_code), ctx.index_code, main
+            prev_rows, prev_scope, ctx.index_code, main
         )
         fig = figures.change_breakdown_figure(
             breakdown,

@@ -95,13 +95,13 @@ def ranking_frames(
     data: dict[str, Any] = {
         col_rank: ranked_table["sort_rank"].astype("Float64"),
     }
-    if show_change and "rank_change" in ranked_table:
+    if show_change and "rank_change" in ranked_table and ranked_table["rank_change"].notna().any():
         data[col_move] = ranked_table["rank_change"].astype("Float64")
     data[col_name] = ranked_table[ctx.name_col()]
     if ranked_table["region_code"].notna().any():
         data[col_region] = ranked_table["region_code"].map(region_names).fillna("")
     data[col_score] = ranked_table["value"]
-    if show_change and "change" in ranked_table:
+    if show_change and "change" in ranked_table and ranked_table["change"].notna().any():
         data[col_change] = ranked_table["change"]
     if ranked_table["ci_low"].notna().any():
         data[col_low] = ranked_table["ci_low"]

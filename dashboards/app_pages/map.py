@@ -60,7 +60,7 @@ colour_mode = url_choice(
 
 prev_row, comp = ctx.comparison("province")
 prev_table = table_for(ctx, prev_row) if prev_row is not None else None
-changes = model.with_changes(table, prev_table, comp.comparable)
+changes = model.with_changes(table, prev_table, comp.comparable, ctx.lineage())
 value_column = "value" if metric_name == ctx.index_code else metric_name
 if metric_name == ctx.index_code:
     shown_rank = changes["rank"]
@@ -100,7 +100,7 @@ for i, row in changes.iterrows():
         "rank": fmt.rank_text(rank, n_ranked, ctx.lang, tied=tied, unranked=t("rankings.not_ranked")),
         "change": ctx.signed(row["change"])
         if metric_name == ctx.index_code and pd.notna(row["change"])
-        else change_text_missing,
+        else (t("map.change_not_comparable") if row.get("basis") == "merged" else change_text_missing),
         "group": str(row["grp"]) if isinstance(row["grp"], str) else fmt.DASH,
     }
 

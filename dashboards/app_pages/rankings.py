@@ -69,7 +69,7 @@ sort_column = (
 prev_row, comp = ctx.comparison(scope)
 prev_table = table_for(ctx, prev_row) if prev_row is not None else None
 prev_year = int(prev_row["year"]) if prev_row is not None else None
-changes = model.with_changes(table, prev_table, comp.comparable)
+changes = model.with_changes(table, prev_table, comp.comparable, ctx.lineage())
 frame, styler = ranking_frames(
     ctx, changes, components, labels, show_change=comp.comparable and sort_column == "value", sort_metric=sort_column
 )

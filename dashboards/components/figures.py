@@ -114,10 +114,11 @@ def ci_ranking_figure(
     """
     fig = go.Figure()
     y = list(names)
-    groups = table["grp"].where(table["grp"].notna(), None) if "grp" in table else pd.Series([None] * len(table))
+    raw = table["grp"].tolist() if "grp" in table else [None] * len(table)
+    groups = pd.Series([g if isinstance(g, str) and g else None for g in raw], dtype=object, index=table.index)
     has_ci = table["ci_low"].notna() & table["ci_high"].notna()
-    for group in [*sorted({g for g in groups if g}), None]:
-        mask = (groups == group) if group else groups.isna()
+    for group in [*sorted({g for g in groups if g is not None}), None]:
+        mask = (groups == group) if group is not None else groups.isna()
         if not mask.any():
             continue
         sub = table[mask.to_numpy()]

@@ -67,11 +67,14 @@ def metric_labels(
             by_code.setdefault(str(code), str(name))
     labels = {}
     for metric in metrics:
-        code = metric_suffix(metric)
+        parts = metric.split(".", 2)
+        candidates = [parts[2]] if len(parts) == 3 else []  # PAR_INDEX.criterion.A1.APP -> A1.APP
+        candidates.append(metric_suffix(metric))  # SIPAS.policy.content.C2 -> C2
+        code = next((c for c in candidates if c in by_code), None)
         if metric in fallback:
             labels[metric] = fallback[metric]
-        elif code in by_code:
-            labels[metric] = f"{code}. {by_code[code]}" if re.fullmatch(r"[A-Z]+\d+", code) else by_code[code]
+        elif code is not None:
+            labels[metric] = f"{code}. {by_code[code]}" if re.fullmatch(r"[A-Z]+\d+(\.\w+)?", code) else by_code[code]
         else:
             labels[metric] = metric
     return labels
@@ -203,16 +206,50 @@ def comparability(current: pd.Series | None, previous: pd.Series | None, units_c
     return Comparability(True, "method_changed" if method_changed else "", method_changed)
 
 
-def with_changes(current: pd.DataFrame, previous: pd.DataFrame | None, comparable: bool) -> pd.DataFrame:
-    """Adds ``prev_value``, ``change``, ``prev_rank`` and ``rank_change`` (positive = moved up) for units
-    present in both years (matched on unit id). Not comparable → all NA."""
+def with_changes(
+    current: pd.DataFrame, previous: pd.DataFrame | None, comparable: bool, lineage: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Adds ``prev_value``, ``change``, ``prev_rank``, ``rank_change`` (positive = moved up) and ``basis``.
+
+    A unit is matched with itself in the previous year, or, when ``lineage`` is given and the unit is new,
+    with its only predecessor present in the previous year (a province that continues unchanged, or a
+    renamed unit: basis ``lineage``). A unit formed from several predecessors gets no change (basis
+    ``merged``). Rank changes are only given when both years rank the same number of units (63 → 34 ranks
+    are not comparable). Not comparable → all NA."""
     out = current.copy()
     if previous is None or not comparable or previous.empty:
         out["prev_value"] = np.nan
         out["change"] = np.nan
         out["prev_rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
         out["rank_change"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["basis"] = ""
+        out["prev_unit_id"] = pd.array([pd.NA] * len(out), dtype="Int64")
         return out
+    prev_value = dict(zip(previous["unit_id"], previous["value"], strict=False))
+    prev_rank = dict(zip(previous["unit_id"], previous["rank"], strict=False))
+    preds = predecessors_map(lineage) if lineage is not None else {}
+    values, ranks, basis, sources = [], [], [], []
+    for unit_id in out["unit_id"]:
+        if unit_id in prev_value:
+            source, how = unit_id, "same_unit"
+        else:
+            present = [p for p in preds.get(int(unit_id), []) if p in prev_value]
+            source, how = (present[0], "lineage") if len(present) == 1 else (None, "merged" if present else "new")
+        values.append(prev_value.get(source, np.nan) if source is not None else np.nan)
+        ranks.append(prev_rank.get(source, pd.NA) if source is not None else pd.NA)
+        basis.append(how)
+        sources.append(source)
+    out["prev_value"] = pd.array(values, dtype="float64")
+    out["prev_rank"] = pd.array([None if pd.isna(r) else int(r) for r in ranks], dtype="Int64")
+    out["basis"] = basis
+    out["prev_unit_id"] = pd.array([None if s is None else int(s) for s in sources], dtype="Int64")
+    out["change"] = out["value"] - out["prev_value"]
+    same_size = int(previous["rank"].notna().sum()) == int(current["rank"].notna().sum())
+    if same_size:
+        out["rank_change"] = (out["prev_rank"] - out["rank"]).astype("Int64")
+    else:
+        out["rank_change"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    return out
     prev = previous[["unit_id", "value", "rank"]].rename(columns={"value": "prev_value", "rank": "prev_rank"})
     out = out.merge(prev, on="unit_id", how="left")
     out["change"] = out["value"] - out["prev_value"]
@@ -221,17 +258,22 @@ def with_changes(current: pd.DataFrame, previous: pd.DataFrame | None, comparabl
 
 
 def component_changes(
-    current_rows: pd.DataFrame, previous_rows: pd.DataFrame | None, scope_code: str, metrics: Sequence[str]
+    current_rows: pd.DataFrame,
+    previous_rows: pd.DataFrame | None,
+    scope_code: str,
+    metrics: Sequence[str],
+    previous_scope_code: str | None = None,
 ) -> pd.DataFrame:
-    """Value of each metric for one scope (unit code, region or ``VN``) in both years and the change."""
+    """Value of each metric for one scope (unit code, region or ``VN``) in both years and the change; the
+    unit may have had another code the year before (``previous_scope_code``, e.g. across the 2025 list)."""
 
-    def values(rows: pd.DataFrame | None) -> dict[str, float]:
+    def values(rows: pd.DataFrame | None, code: str) -> dict[str, float]:
         if rows is None or rows.empty:
             return {}
-        sel = rows[rows["scope_code"] == scope_code]
+        sel = rows[rows["scope_code"] == code]
         return {str(m): float(v) for m, v in zip(sel["metric"], sel["value"], strict=False) if pd.notna(v)}
 
-    cur, prev = values(current_rows), values(previous_rows)
+    cur, prev = values(current_rows, scope_code), values(previous_rows, previous_scope_code or scope_code)
     records = []
     for metric in metrics:
         c, p = cur.get(metric), prev.get(metric)

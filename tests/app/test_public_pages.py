@@ -234,3 +234,14 @@ def test_tables_keep_numbers_numeric(public_store) -> None:
     table = dataframes(at)[0]
     assert pd.api.types.is_float_dtype(table["Điểm"])  # sortable as numbers, shown as 84,38
     assert "84,38" not in table.columns
+
+
+def test_profile_2025_compares_an_unchanged_province_with_itself(public_store) -> None:
+    at = run_page("province", year="2025", unit="province_34:01", lang="en")
+    assert not at.exception
+    assert any("computed against Ha Noi in 2024" in c.value for c in at.caption)
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["PAR INDEX"].delta and "vs 2024" in metrics["PAR INDEX"].delta
+    assert re.match(r"^=?\d+/34$", metrics["Rank"].value) and not metrics["Rank"].delta
+    at = run_page("province", year="2025", unit="province_34:08", lang="en")
+    assert any("formed from several provinces" in c.value for c in at.caption)

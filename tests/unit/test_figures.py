@@ -602,3 +602,55 @@ def test_scoring_engine_summary_agrees_with_the_public_summary() -> None:
     assert engine.fallers["unit_id"].tolist() == own.fallers["unit_id"].tolist()
     assert engine.n_ranked == 3  # the engine counts ranked units only
     assert engine.top["change"].iloc[0] == pytest.approx(2.0)
+
+
+def test_ci_ranking_figure_with_missing_groups() -> None:
+    """Ministries have no groups: NaN in ``grp`` must give one "no group" trace, not a crash."""
+    table = pd.DataFrame(
+        {
+            "value": [90.0, 85.0],
+            "ci_low": [89.0, float("nan")],
+            "ci_high": [91.0, float("nan")],
+            "grp": pd.array([None, None], dtype="str"),
+            "rank_text": ["1", "2"],
+        }
+    )
+    labels = {"score": "S", "ci": "CI", "rank": "R", "national": "N", "group": "G", "group_none": "No group"}
+    fig = figures.ci_ranking_figure(
+        table, names=["a", "b"], national=None, labels=labels, title="T", source="S", lang="en"
+    )
+    assert [trace.name for trace in fig.data] == ["No group"]
+    assert fig.data[0].error_x.array[0] == pytest.approx(1.0)
+
+
+def test_metric_labels_for_criteria_codes() -> None:
+    criteria = pd.DataFrame(
+        {
+            "code": ["A1", "A1.APP", "C2"],
+            "name_vi": ["Chỉ đạo", "Thẩm định", "Nội dung 2"],
+            "name_en": ["Direction", "Appraisal", "Content 2"],
+        }
+    )
+    labels = model.metric_labels(
+        ["PAR_INDEX.criterion.A1.APP", "PAR_INDEX.area.A1", "SIPAS.policy.content.C2"], criteria, "en"
+    )
+    assert labels == {
+        "PAR_INDEX.criterion.A1.APP": "A1.APP. Appraisal",
+        "PAR_INDEX.area.A1": "A1. Direction",
+        "SIPAS.policy.content.C2": "C2. Content 2",
+    }
+
+
+def test_changes_through_the_lineage_across_the_new_list() -> None:
+    prev = model.unit_table(ROWS_2024, _units(), "PAR_INDEX")
+    rows_2025 = _rows(2, {10: (93.0, 38.0, 55.0), 11: (87.0, 35.0, 52.0)}, {10: 1, 11: 2}, kind="province_34")
+    cur = model.unit_table(rows_2025, _units(), "PAR_INDEX")
+    changed = model.with_changes(cur, prev, True, LINEAGE).set_index("unit_id")
+    assert changed.loc[10, "basis"] == "lineage" and changed.loc[10, "prev_unit_id"] == 1
+    assert changed.loc[10, "change"] == pytest.approx(2.0)  # Hà Nội continues: 91 → 93
+    assert changed.loc[11, "basis"] == "merged" and pd.isna(changed.loc[11, "change"])
+    assert changed["rank_change"].isna().all()  # 63 → 34 ranks are not comparable
+    without_lineage = model.with_changes(cur, prev, True)
+    assert without_lineage["change"].isna().all()
+    changes = model.component_changes(rows_2025, ROWS_2024, "province_34:01", ["PAR_INDEX.area.A1"], "province_63:01")
+    assert changes["change"].iloc[0] == pytest.approx(1.0)
