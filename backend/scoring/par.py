@@ -136,20 +136,27 @@ def build_survey_plan(spec: FrameworkSpec, groups: Sequence[str], year: int | No
     )
 
 
-def expand_by_group(data: SurveyAnswers, plan: SurveyPlan) -> tuple[np.ndarray, np.ndarray]:
-    """Per form, the answer weight and the valid flag in the (group, item) columns of ``plan``:
-    two arrays (forms, groups × items); a form only fills its own group's block."""
-    cols = [data.items.index(i) if i in data.items else -1 for i in plan.items]
+def weigh_answers(data: SurveyAnswers, plan: SurveyPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per form and plan item: the answer's weight and whether it is valid (forms × items each), and the
+    position of the form's respondent group in ``plan.groups`` (-1 when not in the plan)."""
     values = np.zeros((len(data.forms), len(plan.items)), dtype=np.int8)
-    for k, c in enumerate(cols):
-        if c >= 0:
-            values[:, k] = data.values[:, c]
+    for k, item in enumerate(plan.items):
+        if item in data.items:
+            values[:, k] = data.values[:, data.items.index(item)]
     score, valid = weighted_answers(values, plan.answer_weights)
-    k = len(plan.items)
     group_pos = pd.Index(list(plan.groups)).get_indexer(pd.Index(data.forms["group"].astype(str)))
-    score_x = np.zeros((len(values), len(plan.groups) * k))
+    return score, valid.astype(float), group_pos
+
+
+def expand_by_group(
+    score: np.ndarray, valid: np.ndarray, group_pos: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (group, item) column layout of :class:`SurveyPlan` per form: a form fills only its group's
+    block (two arrays of forms × groups·items)."""
+    k = score.shape[1]
+    score_x = np.zeros((len(score), n_groups * k))
     valid_x = np.zeros_like(score_x)
-    for g in range(len(plan.groups)):
+    for g in range(n_groups):
         rows = group_pos == g
         score_x[rows, g * k : (g + 1) * k] = score[rows]
         valid_x[rows, g * k : (g + 1) * k] = valid[rows]
@@ -193,34 +200,47 @@ def survey_fractions(plan: SurveyPlan, score_sums: np.ndarray, valid_sums: np.nd
 
 @dataclass(frozen=True)
 class SurveyInputs:
-    """The officials' survey prepared for scoring: per-form (group, item) weights and valid flags, the
-    unit of each form (position in ``units``)."""
+    """The officials' survey prepared for scoring: per form and plan item the answer weight and the
+    valid flag, the form's unit (position in ``units``) and respondent group (position in
+    ``plan.groups``)."""
 
     plan: SurveyPlan
     units: tuple[object, ...]
     form_unit: np.ndarray
+    form_group: np.ndarray
     score: np.ndarray
     valid: np.ndarray
 
+    def _known(self) -> np.ndarray:
+        return (self.form_unit >= 0) & (self.form_group >= 0)
+
     def unit_sums(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        n = len(self.units)
-        known = self.form_unit >= 0
-        return (
-            group_sums(self.form_unit[known], self.score[known], n),
-            group_sums(self.form_unit[known], self.valid[known], n),
-            np.bincount(self.form_unit[known], minlength=n),
+        """Summed weights and valid counts per unit in the (group, item) columns, and forms per unit."""
+        n, g, k = len(self.units), len(self.plan.groups), len(self.plan.items)
+        known = self._known()
+        key = self.form_unit[known] * g + self.form_group[known]
+        s = group_sums(key, self.score[known], n * g).reshape(n, g * k)
+        v = group_sums(key, self.valid[known], n * g).reshape(n, g * k)
+        return s, v, np.bincount(self.form_unit[self.form_unit >= 0], minlength=n)
+
+    def expanded(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(unit of each form, per-form (group, item) weights, valid flags), for the bootstrap."""
+        known = self._known()
+        score_x, valid_x = expand_by_group(
+            self.score[known], self.valid[known], self.form_group[known], len(self.plan.groups)
         )
+        return self.form_unit[known], score_x, valid_x
 
 
 def prepare_survey(
     data: SurveyAnswers, spec: FrameworkSpec, units: Sequence[object], year: int | None = None
 ) -> SurveyInputs:
-    """Keep the forms about ``units`` and lay their answers out for :func:`survey_fractions`."""
+    """Keep the forms about ``units`` and weigh their answers for :func:`survey_fractions`."""
     data = data.subset_units(units)
     plan = build_survey_plan(spec, sorted(data.forms["group"].dropna().astype(str).unique()), year)
-    score, valid = expand_by_group(data, plan)
+    score, valid, group_pos = weigh_answers(data, plan)
     form_unit = pd.Index(list(units)).get_indexer(pd.Index(data.forms["unit"]))
-    return SurveyInputs(plan, tuple(units), form_unit, score, valid)
+    return SurveyInputs(plan, tuple(units), form_unit, group_pos, score, valid)
 
 
 def survey_points(inputs: SurveyInputs) -> pd.DataFrame:
@@ -408,14 +428,9 @@ def par_replicates(
     leaf_codes = list(mm.leaves)
     if result.survey is not None and len(result.survey.plan.leaves):
         inputs = result.survey
-        known = inputs.form_unit >= 0
+        form_unit, score_x, valid_x = inputs.expanded()
         sums = weighted_unit_sums(
-            inputs.form_unit[known],
-            None,
-            [inputs.score[known], inputs.valid[known]],
-            len(inputs.units),
-            replicates,
-            rng_for(seed, STREAM_PAR_SURVEY),
+            form_unit, None, [score_x, valid_x], len(inputs.units), replicates, rng_for(seed, STREAM_PAR_SURVEY)
         )
         fractions = survey_fractions(inputs.plan, sums[0], sums[1])
         points = np.nan_to_num(fractions * inputs.plan.max_points, nan=0.0)
