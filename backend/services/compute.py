@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -506,7 +506,6 @@ class Computation:
     rows: pd.DataFrame
     digests: dict[str, str]
     parameters: dict[str, Any]
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
