@@ -142,7 +142,11 @@ def simulate_assessment(
         return []
     difficulty = np.array([CRITERION_SD * _scalar_normal(seed, "criterion", scope, leaf.code) for leaf in leaves])
     binary = np.array(
-        [float(rng_for(seed, "criterion-binary", scope, leaf.code).random()) < BINARY_SHARE for leaf in leaves]
+        [
+            float(leaf.max_points) <= BINARY_MAX_POINTS
+            and float(rng_for(seed, "criterion-binary", scope, leaf.code).random()) < BINARY_SHARE
+            for leaf in leaves
+        ]
     )
     out: list[ScoreSim] = []
     for u, (key, q) in enumerate(zip(units, quality, strict=True)):

@@ -240,3 +240,16 @@ def test_assessment_scores_within_bounds_with_evidence_or_explanation() -> None:
     assert [(s.self_score, s.appraisal_score, s.evidence) for s in sims] == [
         (s.self_score, s.appraisal_score, s.evidence) for s in again
     ]
+
+
+def test_large_leaves_are_never_all_or_nothing() -> None:
+    """An area-sized leaf (e.g. 13 points for TTHC reform) gets a graded score, never a 0-or-max draw;
+    only small sub-criterion leaves (max ≤ BINARY_MAX_POINTS) may be all-or-nothing."""
+    leaves = [Leaf(i, f"A{i}.APP", f"Area {i}", mx, "appraisal") for i, mx in enumerate((13.0, 10.5, 9.5, 7.75), 1)]
+    latent = Latent(7)
+    for year in (2022, 2023, 2024):
+        quality = [latent.quality(k, year) for k in PROVINCES_63]
+        sims = simulate_assessment(7, year, "province", PROVINCES_63, quality, leaves)
+        assert all(s.self_score > 0 for s in sims)
+        graded = [s for s in sims if 0 < s.self_score < leaves[s.leaf].max_points]
+        assert len(graded) > len(sims) / 2
