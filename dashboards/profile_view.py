@@ -100,7 +100,7 @@ def render(scope: str) -> None:
     cols[0].metric(
         ctx.index_name(),
         ctx.num(unit["value"]),
-        delta=(ctx.signed(mine["change"]) + " " + t("overview.vs_year", year=prev_year))
+        delta=(fmt.metric_delta(mine["change"], ctx.lang) + " " + t("overview.vs_year", year=prev_year))
         if pd.notna(mine["change"])
         else None,
         help=ci,
@@ -115,14 +115,17 @@ def render(scope: str) -> None:
     )
     rank_delta = None
     if pd.notna(mine["rank_change"]):
-        rank_delta = fmt.rank_change_arrow(mine["rank_change"]) + " " + t("profile.places")
+        rank_delta = f"{fmt.rank_metric_delta(mine['rank_change'])} {t('profile.places')}"
     cols[1].metric(t("profile.rank"), rank_text, delta=rank_delta, help=rank_help)
     if isinstance(unit.get("grp"), str):
         cols[2].metric(t("rankings.col.group"), unit["grp"], help=t("overview.groups_help"))
     national = model.national_values(rows).get(ctx.index_code)
     if national is not None:
         cols[3].metric(
-            t("common.national"), ctx.num(national), delta=ctx.signed(unit["value"] - national), delta_color="off"
+            t("common.national"),
+            ctx.num(national),
+            delta=fmt.metric_delta(unit["value"] - national, ctx.lang),
+            delta_color="off",
         )
     if ci:
         st.caption(ci + (" · " + rank_help if rank_help else ""))

@@ -58,7 +58,7 @@ cols = st.columns(4)
 cols[0].metric(
     t("overview.national", year=ctx.year),
     ctx.num(summary.national),
-    delta=(ctx.signed(summary.national_change) + " " + t("overview.vs_year", year=prev_year))
+    delta=(fmt.metric_delta(summary.national_change, ctx.lang) + " " + t("overview.vs_year", year=prev_year))
     if summary.national_change is not None
     else None,
     help=t("overview.national_help"),

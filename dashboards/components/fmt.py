@@ -69,6 +69,23 @@ def rank_text(rank: Any, n: Any, lang: str, *, tied: bool = False, unranked: str
     return f"{prefix}{int(rank)}/{int(n)}"
 
 
+def metric_delta(value: Any, lang: str, decimals: int = 2) -> str | None:
+    """A change for ``st.metric(delta=…)``: Streamlit picks the arrow and colour from a leading ASCII "-",
+    so negatives must not use the typographic minus of :func:`signed`. None when missing (no delta shown)."""
+    if is_missing(value):
+        return None
+    text = signed(value, lang, decimals)
+    return "-" + text[1:] if text.startswith("−") else text
+
+
+def rank_metric_delta(change: Any) -> str | None:
+    """A rank change for ``st.metric``: ``+3`` when the unit moved up 3 places, ``-3`` when it fell."""
+    if is_missing(change):
+        return None
+    change = int(change)
+    return f"+{change}" if change > 0 else str(change)
+
+
 def rank_change_arrow(change: Any) -> str:
     """Arrow for a rank change (positive = moved up, i.e. to a smaller rank number)."""
     if is_missing(change):
