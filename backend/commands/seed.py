@@ -54,6 +54,15 @@ def _done(started: float, message: str) -> None:
     print(f"  {message} ({time.perf_counter() - started:.1f} s)", file=sys.stderr, flush=True)
 
 
+def credentials_path() -> Path:
+    """Beside the SQLite file of the store (data/demo_credentials.txt for the default store), so seeding a
+    store elsewhere never overwrites the logins of the default one; in the data folder for PostgreSQL."""
+    url = get_settings().effective_database_url
+    if url.startswith("sqlite:///") and url not in ("sqlite:///:memory:",):
+        return Path(url.removeprefix("sqlite:///")).parent / "demo_credentials.txt"
+    return get_settings().data_dir / "demo_credentials.txt"
+
+
 def ensure_demo_users(session: Session, credentials_file: Path) -> list[str]:
     """Create the demo users if there are no users at all; their random passwords go to a private file."""
     if session.exec(select(User)).first() is not None:
@@ -97,9 +106,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.no_users:
         with session_scope() as session:
-            created = ensure_demo_users(session, settings.data_dir / "demo_credentials.txt")
+            credentials = credentials_path()
+            created = ensure_demo_users(session, credentials)
         if created:
-            print(f"demo users created: {', '.join(created)} — passwords in data/demo_credentials.txt", file=sys.stderr)
+            print(f"demo users created: {', '.join(created)} — passwords in {credentials}", file=sys.stderr)
     get_engine().dispose()
     return 0
 
