@@ -173,8 +173,9 @@ def province_map(
     ).add_to(fmap)
     for place in archipelagos:
         name = place["name_vi"] if lang == "vi" else place["name_en"]
-        # labels east of the Paracels would leave the fitted view: write them to the left of their point
-        shift = "translate(6px,-6px)" if place["lon"] < 113 else "translate(calc(-100% - 6px),-6px)"
+        # labels east of the Paracels would leave the fitted view: write them to the left of their point.
+        # The icon box is 1 px wide, so place the text absolutely against the point (a % shift would not work).
+        side = "left:6px" if place["lon"] < 113 else "right:6px"
         folium.CircleMarker(
             location=[place["lat"], place["lon"]],
             radius=2,
@@ -186,7 +187,7 @@ def province_map(
             location=[place["lat"], place["lon"]],
             icon=folium.DivIcon(
                 html=(
-                    f'<div style="font-size:10px;color:#333;white-space:nowrap;transform:{shift};'
+                    f'<div style="position:absolute;{side};top:-14px;font-size:10px;color:#333;white-space:nowrap;'
                     f'font-family:Arial,sans-serif">{name}</div>'
                 ),
                 icon_size=(1, 1),
