@@ -962,7 +962,12 @@ def result_rows(session: Session, result_set_id: int) -> pd.DataFrame:
     """All rows of a result set as a DataFrame (Core read)."""
     row = _t(ResultRow)
     stmt = select(*[row.c[c] for c in ROW_COLUMNS]).where(row.c.result_set_id == result_set_id)
-    return pd.DataFrame(session.connection().execute(stmt).all(), columns=ROW_COLUMNS)
+    frame = pd.DataFrame(session.connection().execute(stmt).all(), columns=ROW_COLUMNS)
+    for col in ("unit_id", "rank", "rank_low", "rank_high", "n"):
+        frame[col] = pd.to_numeric(frame[col]).astype("Int64")  # NULL stays <NA>, ids stay integers
+    for col in ("value", "max_value", "ci_low", "ci_high"):
+        frame[col] = pd.to_numeric(frame[col]).astype(float)
+    return frame
 
 
 def result_frame(session: Session, result_set_id: int) -> pd.DataFrame:
