@@ -264,7 +264,11 @@ def trend_figure(
             annotation_position="top left" if brk.kind == "units" else "top right",
             annotation_font={"size": 10},
         )
-    fig.update_xaxes(dtick=1, tickformat="d", showgrid=False, title=labels.get("year", ""))
+    years = [int(y) for frame in (national, series) if frame is not None and not frame.empty for y in frame["year"]]
+    # an explicit range: long break labels must not stretch the axis past the data (it reached 2029)
+    marks = [b.year for b in breaks if years and b.year <= max(years)]
+    x_range = [min(years + marks) - 0.6, max(years) + 0.6] if years else None
+    fig.update_xaxes(dtick=1, tickformat="d", showgrid=False, title=labels.get("year", ""), range=x_range)
     fig.update_yaxes(showgrid=True, gridcolor="#eee", title=labels.get("score", ""))
     fig.update_layout(height=460, hovermode="closest")
     return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)

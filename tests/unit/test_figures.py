@@ -443,6 +443,7 @@ def test_trend_figure_dashes_aggregates_and_breaks_lines() -> None:
     assert agg.line.dash == "dash" and list(agg.x) == [2023, 2024]
     assert list(traces["Tuyên Quang"].x) == [2025]
     assert sorted(shape.x0 for shape in fig.layout.shapes) == [2021.5, 2024.5]
+    assert list(fig.layout.xaxis.range) == pytest.approx([2021.4, 2025.6])  # the data and its breaks, no further
     assert fig.layout.separators == ".,"
 
 
