@@ -8,6 +8,7 @@ so a PNG saved from the modebar is never separated from what it shows. Numbers f
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -187,6 +188,12 @@ def with_gaps(frame: pd.DataFrame, break_years: Sequence[int]) -> tuple[list[Any
     return xs, ys
 
 
+def short_basis(legal_basis: str) -> str:
+    """'Quyết định 876/QĐ-BNV ngày 10/11/2022 phê duyệt …' → '876/QĐ-BNV' (chart labels must stay short)."""
+    match = re.search(r"\d+/[A-ZĐ]+-[A-ZĐ]+", legal_basis)
+    return match.group(0) if match else legal_basis[:40]
+
+
 def trend_figure(
     national: pd.DataFrame | None,
     series: pd.DataFrame,
@@ -255,7 +262,7 @@ def trend_figure(
         text = (
             labels["break_units"]
             if brk.kind == "units"
-            else labels["break_method"] + (f": {brk.label}" if brk.label else "")
+            else labels["break_method"] + (f": {short_basis(brk.label)}" if brk.label else "")
         )
         fig.add_vline(
             x=brk.year - 0.5,

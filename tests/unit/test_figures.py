@@ -655,3 +655,9 @@ def test_changes_through_the_lineage_across_the_new_list() -> None:
     assert without_lineage["change"].isna().all()
     changes = model.component_changes(rows_2025, ROWS_2024, "province_34:01", ["PAR_INDEX.area.A1"], "province_63:01")
     assert changes["change"].iloc[0] == pytest.approx(1.0)
+
+
+def test_short_basis() -> None:
+    text = "Quyết định 876/QĐ-BNV ngày 10/11/2022 phê duyệt Đề án Xác định Chỉ số CCHC giai đoạn 2022-2030"
+    assert figures.short_basis(text) == "876/QĐ-BNV"
+    assert figures.short_basis("no number here") == "no number here"
