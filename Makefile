@@ -48,7 +48,7 @@ run: seed
 	@echo "  Demo logins, if created by this run: data/demo_credentials.txt"
 	@echo "  Stop both with Ctrl+C."
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	  $(VENV)/bin/streamlit run dashboards/internal_app.py --server.port $(INTERNAL_PORT) --server.headless true & \
 	  $(VENV)/bin/streamlit run dashboards/public_app.py --server.port $(PUBLIC_PORT) --server.headless true & \
 	  wait

@@ -83,7 +83,15 @@ def main() -> int:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{public}/", wait_until="domcontentloaded")
-            page.wait_for_selector("h1", timeout=60_000)
+            try:
+                page.wait_for_function(
+                    "[...document.querySelectorAll('h1')].some(h => h.offsetParent !== null && h.innerText.trim())",
+                    timeout=60_000,
+                )
+            except Exception:
+                page.screenshot(path=str(workdir / "first-page.png"), full_page=True)
+                print(f"the first page did not draw a title; screenshot in {workdir / 'first-page.png'}")
+                raise
             t_page = time.perf_counter() - started
             browser.close()
         size = (clone / "data" / "app.db").stat().st_size
