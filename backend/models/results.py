@@ -78,3 +78,21 @@ class ResultRow(SQLModel, table=True):
     rank_high: int | None = None
     grp: str | None = Field(default=None, max_length=8)
     n: int | None = None
+
+
+#: The figure columns of a result row, in table order (without the row id and result-set id).
+RESULT_ROW_FIELDS: tuple[str, ...] = (
+    "scope",
+    "scope_code",
+    "unit_id",
+    "metric",
+    "value",
+    "max_value",
+    "ci_low",
+    "ci_high",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "grp",
+    "n",
+)

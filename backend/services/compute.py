@@ -48,6 +48,7 @@ from backend.models import (
     SurveyItem,
     Unit,
 )
+from backend.models.results import RESULT_ROW_FIELDS
 from backend.reference.units import evaluation_year, lineage_frame, ministries_for_year, provinces_for_year
 from backend.scoring.answers import SurveyAnswers
 from backend.scoring.par import ParResult, component_index, par_replicates, score_par
@@ -464,21 +465,7 @@ def _average_rows(
     return out
 
 
-ROW_COLUMNS = [
-    "scope",
-    "scope_code",
-    "unit_id",
-    "metric",
-    "value",
-    "max_value",
-    "ci_low",
-    "ci_high",
-    "rank",
-    "rank_low",
-    "rank_high",
-    "grp",
-    "n",
-]
+ROW_COLUMNS = list(RESULT_ROW_FIELDS)
 
 
 def _finish_rows(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:

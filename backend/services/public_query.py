@@ -39,6 +39,7 @@ from backend.models import (
     ResultSet,
     Unit,
 )
+from backend.models.results import RESULT_ROW_FIELDS
 from backend.reference.units import lineage_frame as _lineage_frame
 
 PUBLISHED = "published"
@@ -67,22 +68,7 @@ SET_COLUMNS = [
     "erratum",
 ]
 
-ROW_COLUMNS = [
-    "result_set_id",
-    "scope",
-    "scope_code",
-    "unit_id",
-    "metric",
-    "value",
-    "max_value",
-    "ci_low",
-    "ci_high",
-    "rank",
-    "rank_low",
-    "rank_high",
-    "grp",
-    "n",
-]
+ROW_COLUMNS = ["result_set_id", *RESULT_ROW_FIELDS]
 
 
 def utc_now() -> dt.datetime:
