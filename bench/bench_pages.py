@@ -24,17 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = {
-    "overview": "app_pages/overview.py",
-    "map": "app_pages/map.py",
-    "rankings": "app_pages/rankings.py",
-    "trends": "app_pages/trends.py",
-    "province": "app_pages/province.py",
-    "ministry": "app_pages/ministry.py",
-    "compare": "app_pages/compare.py",
-    "methodology": "app_pages/methodology.py",
-    "record": "app_pages/record.py",
-}
+from tests.app.public_helpers import PAGES  # noqa: E402
+
 PARAMS = {"year": "2024", "index": "par"}
 
 
