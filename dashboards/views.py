@@ -23,6 +23,33 @@ def stop_with(ctx: AppContext, message: str, kind: str = "info") -> None:
     st.stop()
 
 
+def choose_scope(ctx: AppContext) -> str:
+    """The provinces / ministries switch shown at the top of result pages (kept in the URL as ``scope``)."""
+    from dashboards.components.widgets import url_choice
+
+    return (
+        url_choice(
+            ctx.t("control.scope"),
+            ctx.scopes(),
+            key="scope",
+            default="province",
+            format_func=ctx.scope_name,
+            widget="segmented",
+        )
+        or "province"
+    )
+
+
+def scope_and_set(ctx: AppContext) -> tuple[str, pd.Series]:
+    """The chosen scope and its published result set for the year; stops the page with a clear note if none."""
+    scope = choose_scope(ctx)
+    set_row = ctx.set_for(scope)
+    if set_row is None:
+        stop_with(ctx, ctx.t("common.no_set", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope)))
+    assert set_row is not None
+    return scope, set_row
+
+
 def show_domain_error(ctx: AppContext, exc: DomainError) -> None:
     st.error(exc.message(ctx.lang))
     st.stop()

@@ -8,13 +8,14 @@ import streamlit as st
 
 from dashboards import data_access as da
 from dashboards.components import figures, model
-from dashboards.components.widgets import download_panel, url_choice, url_multi
+from dashboards.components.widgets import download_panel, url_multi
 from dashboards.context import get_context
 from dashboards.views import (
     components_for,
     download_labels,
     file_stem,
     rows_for,
+    scope_and_set,
     sorted_unit_options,
     stop_with,
     styled,
@@ -24,21 +25,7 @@ from dashboards.views import (
 
 ctx = get_context()
 t = ctx.t
-scope = (
-    url_choice(
-        t("control.scope"),
-        ctx.scopes(),
-        key="scope",
-        default="province",
-        format_func=ctx.scope_name,
-        widget="segmented",
-    )
-    or "province"
-)
-set_row = ctx.set_for(scope)
-if set_row is None:
-    stop_with(ctx, t("common.no_set", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope)))
-assert set_row is not None
+scope, set_row = scope_and_set(ctx)
 rows = rows_for(ctx, set_row)
 table = table_for(ctx, set_row)
 main, _detail = components_for(rows, ctx.index_code)

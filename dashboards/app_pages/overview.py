@@ -9,14 +9,14 @@ import streamlit as st
 from dashboards import data_access as da
 from dashboards.components import figures, fmt
 from dashboards.components.summary import scoring_summary
-from dashboards.components.widgets import download_panel, url_choice
+from dashboards.components.widgets import download_panel
 from dashboards.context import get_context
 from dashboards.views import (
     components_for,
     download_labels,
     file_stem,
     rows_for,
-    stop_with,
+    scope_and_set,
     styled,
     table_for,
     whole_year_sheets,
@@ -25,13 +25,7 @@ from dashboards.views import (
 ctx = get_context()
 t = ctx.t
 
-scope = url_choice(
-    t("control.scope"), ctx.scopes(), key="scope", default="province", format_func=ctx.scope_name, widget="segmented"
-)
-set_row = ctx.set_for(scope or "province")
-if set_row is None:
-    stop_with(ctx, t("common.no_set", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope or "province")))
-assert set_row is not None
+scope, set_row = scope_and_set(ctx)
 
 st.header(t("overview.title", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope)))
 st.caption(ctx.source_line(set_row))

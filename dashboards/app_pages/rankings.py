@@ -16,28 +16,14 @@ from dashboards.views import (
     rank_display,
     ranking_frames,
     rows_for,
-    stop_with,
+    scope_and_set,
     table_for,
     whole_year_sheets,
 )
 
 ctx = get_context()
 t = ctx.t
-scope = (
-    url_choice(
-        t("control.scope"),
-        ctx.scopes(),
-        key="scope",
-        default="province",
-        format_func=ctx.scope_name,
-        widget="segmented",
-    )
-    or "province"
-)
-set_row = ctx.set_for(scope)
-if set_row is None:
-    stop_with(ctx, t("common.no_set", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope)))
-assert set_row is not None
+scope, set_row = scope_and_set(ctx)
 
 rows = rows_for(ctx, set_row)
 table = table_for(ctx, set_row)

@@ -11,21 +11,11 @@ from dashboards import data_access as da
 from dashboards.components import figures, fmt, model
 from dashboards.components.widgets import download_panel, url_choice, url_multi
 from dashboards.context import get_context
-from dashboards.views import download_labels, file_stem, stop_with
+from dashboards.views import choose_scope, download_labels, file_stem, stop_with
 
 ctx = get_context()
 t = ctx.t
-scope = (
-    url_choice(
-        t("control.scope"),
-        ctx.scopes(),
-        key="scope",
-        default="province",
-        format_func=ctx.scope_name,
-        widget="segmented",
-    )
-    or "province"
-)
+scope = choose_scope(ctx)
 sets = ctx.sets(scope)
 if sets.empty:
     stop_with(ctx, t("common.no_set", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope)))
