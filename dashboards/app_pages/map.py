@@ -187,6 +187,23 @@ with side:
                 "unit": choice,
             },
         )
+    st.markdown(f"**{t('map.ranking_beside')}**")
+    beside = (
+        pd.DataFrame({"rank": shown_rank, "name": changes[name_col], "value": changes[value_column]})
+        .sort_values(["rank", "value"], ascending=[True, False], na_position="last")
+        .reset_index(drop=True)
+    )
+    st.dataframe(
+        beside,
+        hide_index=True,
+        height=420,
+        key="map_ranking",
+        column_config={
+            "rank": st.column_config.NumberColumn(t("rankings.col.rank"), format="%d"),
+            "name": t("rankings.col.name"),
+            "value": st.column_config.NumberColumn(t("map.tip.score"), format="%.2f"),
+        },
+    )
     if comp.reason == "units_changed":
         st.info(t("common.not_comparable_units", year=ctx.year, prev=prev_year))
     if missing_shapes:

@@ -99,6 +99,11 @@ def test_map_counts_63_then_34_provinces(public_store) -> None:
         assert f"{count} tỉnh, thành phố theo danh sách đơn vị hành chính của năm {year}" in captions
         assert "Hoàng Sa" in captions and "Trường Sa" in captions
         assert len(at.selectbox(key="map_profile_choice").options) == count
+        # the ranking table beside the map
+        beside = next(df.value for df in at.dataframe if list(df.value.columns) == ["rank", "name", "value"])
+        assert len(beside) == count
+        ranked = beside.dropna(subset=["rank"])
+        assert ranked["rank"].is_monotonic_increasing and ranked["value"].is_monotonic_decreasing
 
 
 def test_map_payload_is_small_and_offline(public_store) -> None:
