@@ -12,6 +12,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from backend.errors import DomainError
 
 # command name -> (module, help). Each module defines add_arguments(parser) and run(args) -> int.
@@ -25,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "seed": ("backend.commands.seed", "migrate + reference + frameworks + published + demo (+ compute)"),
     "create-user": ("backend.commands.users", "create an internal-app user with roles"),
 }
+
+
+# commands that create or migrate the schema themselves
+NO_SCHEMA_CHECK = frozenset({"migrate", "seed"})
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -58,9 +64,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args._run
     started = time.perf_counter()
     try:
+        if args.command not in NO_SCHEMA_CHECK:
+            from backend.db import ensure_current
+
+            ensure_current()
         code = run(args)
     except DomainError as exc:
         print(f"Lỗi: {exc.message('vi')}\nError: {exc.message('en')}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        first = str(exc).splitlines()[0]
+        print(
+            "Lỗi cơ sở dữ liệu; không có thay đổi nào được ghi. / Database error; nothing was changed.\n"
+            f"{type(exc).__name__}: {first}",
+            file=sys.stderr,
+        )
         return 2
     print(f"[{args.command}] done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return code

@@ -95,3 +95,29 @@ def downgrade(url: str | None = None, revision: str = "base") -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
+
+
+def schema_state(url: str | None = None) -> tuple[str | None, str]:
+    """(revision the store is at or None, newest revision in backend/migrations)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head() or ""
+    with get_engine(url).connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head
+
+
+def ensure_current(url: str | None = None) -> None:
+    """Raise a clear error when the store has not been migrated to the newest schema."""
+    from backend.errors import DomainError
+
+    current, head = schema_state(url)
+    if current != head:
+        where = (url or get_settings().effective_database_url).split("@")[-1]
+        raise DomainError(
+            f"Cơ sở dữ liệu ({where}) chưa được khởi tạo hoặc cập nhật (phiên bản {current or 'trống'}, cần {head}).",
+            f"The store ({where}) is not set up or not up to date (schema {current or 'empty'}, needs {head}).",
+            hint_vi="Chạy `python -m backend migrate` (hoặc `make seed`).",
+            hint_en="Run `python -m backend migrate` (or `make seed`).",
+        )
