@@ -17,7 +17,8 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from backend.auth.users import authenticate  # noqa: E402
-from backend.db import session_scope  # noqa: E402
+from backend.db import ensure_current, session_scope  # noqa: E402
+from backend.errors import DomainError  # noqa: E402
 from dashboards.internal_pages.common import IDLE_SECONDS, current_actor, tr  # noqa: E402
 
 st.set_page_config(page_title="PAR INDEX / SIPAS — nội bộ", page_icon="🔒", layout="wide")
@@ -60,6 +61,12 @@ def logout_page() -> None:
         st.session_state.pop(key, None)
     st.rerun()
 
+
+try:
+    ensure_current()
+except DomainError as exc:
+    st.error(exc.message(st.session_state.get("lang") or "vi"))
+    st.stop()
 
 actor = current_actor()
 if actor is None:

@@ -85,3 +85,16 @@ def test_audit_page_for_admin_only(internal_store: dict[str, int]) -> None:
     appraiser = _login("binh")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         appraiser.switch_page("internal_pages/audit.py")
+
+
+def test_unmigrated_store_shows_a_message(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from backend.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "python -m backend migrate" in at.error[0].value
+    get_engine.cache_clear()
+    get_settings.cache_clear()
