@@ -101,6 +101,12 @@ def _visible_ids(now: dt.datetime) -> Select[Any]:
     return select(rs.id).where(_visibility(now))
 
 
+def _columns(table_columns: Any, names: Sequence[str]) -> list[Any]:
+    """The table's columns named in ``names``; a name the table lacks (``unit_id`` on ``unit``,
+    ``figure_id`` …) is the table's ``id`` under that label."""
+    return [table_columns[n] if n in table_columns else table_columns["id"].label(n) for n in names]
+
+
 def _frame(session: Session, stmt: Any, columns: Sequence[str]) -> pd.DataFrame:
     rows = session.connection().execute(stmt).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=list(columns))
@@ -244,23 +250,7 @@ UNIT_COLUMNS = [
 def units_frame(session: Session) -> pd.DataFrame:
     """Every unit (63 and 34 provinces, ministries) with both names and its region."""
     u = Unit.__table__.c  # type: ignore[attr-defined]
-    stmt = select(
-        u.id,
-        u.kind,
-        u.code,
-        u.name_vi,
-        u.name_en,
-        u.full_name_vi,
-        u.unit_type,
-        u.region_code,
-        u.region_code_nq306,
-        u.valid_from,
-        u.valid_to,
-        u.par_assessed,
-        u.par_ranked,
-        u.flags_basis,
-        u.note,
-    ).order_by(u.kind, u.code)
+    stmt = select(*_columns(u, UNIT_COLUMNS)).order_by(u.kind, u.code)
     frame = _frame(session, stmt, UNIT_COLUMNS)
     frame["unit_id"] = frame["unit_id"].astype("int64")
     frame["scope_code"] = frame["kind"] + ":" + frame["code"]
@@ -304,19 +294,7 @@ FRAMEWORK_COLUMNS = [
 def frameworks_frame(session: Session) -> pd.DataFrame:
     """Every methodology version in the store (methodology is public, whether or not results are)."""
     f = Framework.__table__.c  # type: ignore[attr-defined]
-    stmt = select(
-        f.id,
-        f.code,
-        f.version,
-        f.index_code,
-        f.unit_scope,
-        f.year_from,
-        f.year_to,
-        f.status,
-        f.title_vi,
-        f.title_en,
-        f.legal_basis,
-    ).order_by(f.index_code, f.unit_scope, f.year_from, f.version)
+    stmt = select(*_columns(f, FRAMEWORK_COLUMNS)).order_by(f.index_code, f.unit_scope, f.year_from, f.version)
     return _frame(session, stmt, FRAMEWORK_COLUMNS)
 
 
@@ -338,19 +316,7 @@ CRITERION_COLUMNS = [
 def criteria_frame(session: Session, framework_ids: Iterable[int] | None = None) -> pd.DataFrame:
     """Criteria (areas, criteria, sub-criteria…) of the given frameworks, or of all frameworks."""
     c = Criterion.__table__.c  # type: ignore[attr-defined]
-    stmt = select(
-        c.id,
-        c.framework_id,
-        c.parent_id,
-        c.code,
-        c.level,
-        c.name_vi,
-        c.name_en,
-        c.max_points,
-        c.mode,
-        c.provisional,
-        c.sort_order,
-    )
+    stmt = select(*_columns(c, CRITERION_COLUMNS))
     if framework_ids is not None:
         stmt = stmt.where(c.framework_id.in_(sorted({int(i) for i in framework_ids})))
     return _frame(session, stmt.order_by(c.framework_id, c.sort_order, c.id), CRITERION_COLUMNS)
@@ -380,23 +346,7 @@ PUBLISHED_COLUMNS = [
 def published_figures(session: Session, *, year: int | None = None, metric_prefix: str | None = None) -> pd.DataFrame:
     """The official figures we hold, each with its source and its derived / uncertain flags."""
     p = PublishedFigure.__table__.c  # type: ignore[attr-defined]
-    stmt = select(
-        p.id,
-        p.year,
-        p.metric,
-        p.unit_type,
-        p.unit_name,
-        p.unit_id,
-        p.scope_code,
-        p.score,
-        p.rank,
-        p.source,
-        p.note,
-        p.is_derived,
-        p.is_uncertain,
-        p.source_file,
-        p.row_number,
-    )
+    stmt = select(*_columns(p, PUBLISHED_COLUMNS))
     if year is not None:
         stmt = stmt.where(p.year == year)
     if metric_prefix:
