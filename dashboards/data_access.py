@@ -95,6 +95,12 @@ def criteria(db: str, framework_ids: tuple[int, ...] | None = None) -> pd.DataFr
         return q.criteria_frame(session, framework_ids)
 
 
+@st.cache_data(show_spinner=False)
+def provisional_items(db: str) -> pd.DataFrame:
+    with _session(db) as session:
+        return q.provisional_items(session)
+
+
 @st.cache_data(ttl=300, show_spinner=False)
 def published_record(db: str) -> pd.DataFrame:
     with _session(db) as session:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Select, and_, case, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from backend.errors import NotFoundError
 from backend.models import (
@@ -320,6 +320,35 @@ def criteria_frame(session: Session, framework_ids: Iterable[int] | None = None)
     if framework_ids is not None:
         stmt = stmt.where(c.framework_id.in_(sorted({int(i) for i in framework_ids})))
     return _frame(session, stmt.order_by(c.framework_id, c.sort_order, c.id), CRITERION_COLUMNS)
+
+
+PROVISIONAL_COLUMNS = [
+    "framework_id",
+    "path",
+    "value",
+    "basis_vi",
+    "basis_en",
+    "from_working_assumption",
+    "assumption_basis_vi",
+    "assumption_basis_en",
+]
+
+
+def provisional_items(session: Session) -> pd.DataFrame:
+    """Every unverified element of every stored framework: its path in the file, the value used in
+    computing (``value`` is text, e.g. ``12.75`` or ``[4, 5]``), why it is unverified and, where a working
+    assumption supplies the value, the basis of that assumption. Methodology is public."""
+    from backend.frameworks.sync import spec_from_row
+
+    records = []
+    for row in session.scalars(select(Framework).order_by(col(Framework.id))).all():
+        if not row.source_text.strip():  # a framework stored without its file text has nothing to list
+            continue
+        for item in spec_from_row(row).provisional_list():
+            records.append(
+                {**item, "framework_id": row.id, "value": "" if item["value"] is None else str(item["value"])}
+            )
+    return pd.DataFrame.from_records(records, columns=PROVISIONAL_COLUMNS)
 
 
 # ---- the published record -----------------------------------------------------------------------------

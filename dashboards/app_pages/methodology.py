@@ -52,6 +52,7 @@ with tab_method:
                 )
             )
         criteria = da.criteria(ctx.db, tuple(int(i) for i in frameworks["framework_id"]))
+        provisional_items = da.provisional_items(ctx.db)
         for _, fw in frameworks.iterrows():
             crit = criteria[(criteria["framework_id"] == fw["framework_id"]) & (criteria["level"] == "area")]
             title = f"{t('index.' + fw['index_code'])} · {t('scope.' + fw['unit_scope'])} · {fw['year_from']}–{fw['year_to']} · {fw['legal_basis']}"
@@ -75,6 +76,27 @@ with tab_method:
                 total = crit["max_points"].sum(min_count=1)
                 if pd.notna(total):
                     st.caption(t("method.total_points", total=ctx.num(total)))
+                items = provisional_items[provisional_items["framework_id"] == fw["framework_id"]]
+                if items.empty:
+                    st.caption(t("method.provisional_none"))
+                else:
+                    st.markdown(t("method.provisional_items", n=len(items)))
+                    basis, assumption = (
+                        ("basis_vi", "assumption_basis_vi") if ctx.lang == "vi" else ("basis_en", "assumption_basis_en")
+                    )
+                    st.dataframe(
+                        pd.DataFrame(
+                            {
+                                t("method.col.element"): items["path"],
+                                t("method.col.value_used"): items["value"],
+                                t("method.col.basis"): items[basis],
+                                t("method.col.assumption"): items[assumption],
+                            }
+                        ),
+                        hide_index=True,
+                        width="stretch",
+                        key=f"provisional_{fw['framework_id']}",
+                    )
     st.subheader(t("method.provisional_title"))
     units = ctx.units()
     n_prov = int((units["flags_basis"].str.contains("provisional", na=False)).sum())

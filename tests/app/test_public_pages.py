@@ -200,6 +200,8 @@ def test_methodology_lists_frameworks_and_provisional(public_store) -> None:
     frames = dataframes(at)
     assert any("Legal basis" in f.columns and f["Legal basis"].str.contains("876/QĐ-BNV").any() for f in frames)
     assert any("Provisional methods" in w.value for w in at.warning)
+    # factory frameworks carry no file text, so each says it records no unverified element
+    assert any("No unverified element" in c.value for c in at.caption)
     versions = next(f for f in frames if "Result id" in f.columns)
     assert len(versions) == 11 and set(versions["Data"]) == {"demo (synthetic)"}
 

@@ -147,3 +147,23 @@ def test_distinctive_values_do_not_occur_in_published_sets(session: Session, mad
     rows = q.result_rows_many(session, made.published_ids.values())
     for value in (DRAFT_VALUE, EMBARGO_VALUE, WITHDRAWN_VALUE):
         assert not (rows[["value", "ci_low", "ci_high"]].round(2) == value).any().any()
+
+
+def test_provisional_items_of_the_real_frameworks(store_url: str) -> None:
+    """The methodology page lists every unverified element with the value used and its bases."""
+    from backend.db import get_engine, session_scope
+    from backend.frameworks import load_all, sync_frameworks
+    from backend.services.public_query import provisional_items
+    from backend.settings import REPO_ROOT
+
+    with session_scope(get_engine(store_url)) as session:
+        sync_frameworks(session, load_all(REPO_ROOT / "data" / "frameworks"))
+    with session_scope(get_engine(store_url)) as session:
+        items = provisional_items(session)
+    province_876 = items[items["path"] == "criteria.A6.max_points"]
+    assert "12.75" in set(province_876["value"])  # areas 6 and 7 share the confirmed 25.5
+    assumed = province_876[province_876["from_working_assumption"]]
+    assert not assumed.empty and assumed["assumption_basis_en"].str.len().gt(0).all()
+    assert items["basis_vi"].str.len().gt(0).all() and items["basis_en"].str.len().gt(0).all()
+    # confirmed maxima are never listed as provisional
+    assert not ((items["path"] == "criteria.A3.max_points") & (items["value"] == "13.0")).any()
