@@ -26,4 +26,17 @@ else:
     st.success(
         tr("Chuỗi băm toàn vẹn: không mục nào bị sửa hay xóa.", "Hash chain intact: no entry was altered or removed.")
     )
-st.dataframe(entries, hide_index=True, width="stretch")
+st.dataframe(
+    entries,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "id": tr("Mã", "Id"),
+        "at": tr("Thời điểm (UTC)", "At (UTC)"),
+        "actor": tr("Người thực hiện", "By"),
+        "action": tr("Thao tác", "Action"),
+        "entity": tr("Đối tượng", "Entity"),
+        "entity_id": tr("Mã đối tượng", "Entity id"),
+        "detail": tr("Chi tiết", "Detail"),
+    },
+)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
+from backend.auth.permissions import ACTION_NAMES
 from backend.db import session_scope
 from backend.errors import DomainError
 from backend.services.internal_query import list_result_sets, result_rows
@@ -38,7 +39,37 @@ if sets.empty:
     st.stop()
 
 shown = sets.assign(status=sets["status"].map(lambda s: STATUS_NAMES[s][0 if lang() == "vi" else 1]))
-st.dataframe(shown, hide_index=True, width="stretch", key="sets_table")
+SET_COLUMNS = {
+    "id": ("Mã", "Id"),
+    "index": ("Chỉ số", "Index"),
+    "year": ("Năm", "Year"),
+    "scope": ("Đối tượng", "Units"),
+    "version": ("Phiên bản", "Version"),
+    "status": ("Trạng thái", "Status"),
+    "dataset": ("Bộ dữ liệu", "Dataset"),
+    "demo": ("Minh họa", "Demo"),
+    "computed_at": ("Thời điểm tính (UTC)", "Computed at (UTC)"),
+    "computed_by": ("Người tính", "Computed by"),
+    "publish_at": ("Công bố từ (UTC)", "Public from (UTC)"),
+    "framework": ("Phương pháp", "Framework"),
+    "inputs_hash": ("Mã băm đầu vào", "Inputs hash"),
+}
+HISTORY_COLUMNS = {
+    "at": ("Thời điểm (UTC)", "At (UTC)"),
+    "actor": ("Người thực hiện", "By"),
+    "action": ("Thao tác", "Action"),
+    "from": ("Từ", "From"),
+    "to": ("Sang", "To"),
+    "reason": ("Lý do", "Reason"),
+    "publish_at": ("Công bố từ (UTC)", "Public from (UTC)"),
+}
+
+
+def _labels(columns: dict[str, tuple[str, str]]) -> dict[str, str]:
+    return {key: tr(vi, en) for key, (vi, en) in columns.items()}
+
+
+st.dataframe(shown, hide_index=True, width="stretch", key="sets_table", column_config=_labels(SET_COLUMNS))
 
 choice = st.selectbox(
     tr("Chọn bộ kết quả", "Choose a result set"),
@@ -78,14 +109,20 @@ with left:
 with right:
     st.subheader(tr("Lịch sử", "History"))
     if events:
-        st.dataframe(events, hide_index=True, width="stretch")
+        st.dataframe(events, hide_index=True, width="stretch", column_config=_labels(HISTORY_COLUMNS))
     else:
         st.caption(tr("Chưa có bước nào.", "No steps yet."))
 
 possible = [name for name, (perm, sources, _) in TRANSITIONS.items() if row["status"] in sources and actor.can(perm)]
 if possible:
     st.subheader(tr("Thao tác", "Actions"))
-    action = st.radio(tr("Bước tiếp theo", "Next step"), possible, horizontal=True, key="next_action")
+    action = st.radio(
+        tr("Bước tiếp theo", "Next step"),
+        possible,
+        horizontal=True,
+        key="next_action",
+        format_func=lambda a: ACTION_NAMES[a][0 if lang() == "vi" else 1],
+    )
     reason = st.text_area(tr("Lý do / ghi chú", "Reason / note"), key="action_reason")
     publish_at = None
     if action == "publish":

@@ -66,7 +66,7 @@ def test_analyst_sees_result_sets_but_cannot_act(internal_store: dict[str, int])
 def test_appraiser_moves_draft_on_and_it_is_audited(internal_store: dict[str, int], store_url: str) -> None:
     at = _login("binh")
     radio = next(r for r in at.radio if r.key == "next_action")
-    assert radio.options == ["appraise"]
+    assert radio.options == ["thẩm định"] and radio.value == "appraise"  # the one step an appraiser may take
     at.text_area(key="action_reason").input("evidence checked")
     at.button(key="confirm_action").click().run()
     assert not at.exception
