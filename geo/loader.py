@@ -43,10 +43,6 @@ def province_count_for_year(year: int) -> int:
     return 34 if dt.date(year, 12, 31) >= SWITCH_DATE else 63
 
 
-def province_count_on(day: dt.date) -> int:
-    return 34 if day >= SWITCH_DATE else 63
-
-
 @lru_cache(maxsize=2)
 def _raw(count: int) -> dict[str, Any]:
     with FILES[count].open(encoding="utf-8") as handle:

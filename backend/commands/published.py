@@ -10,7 +10,7 @@ from backend.settings import get_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults()
+    """No options: the files come from the settings' data folder."""
 
 
 def run(args: argparse.Namespace) -> int:

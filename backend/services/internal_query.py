@@ -7,7 +7,6 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from backend.auth.permissions import Actor, require
-from backend.errors import PermissionDenied
 from backend.models import AuditLog, Dataset, ResultRow, ResultSet, Unit
 
 
@@ -132,10 +131,3 @@ def audit_entries(session: Session, *, actor: Actor, limit: int = 500) -> pd.Dat
         ],
         columns=["id", "at", "actor", "action", "entity", "entity_id", "detail"],
     )
-
-
-def ensure_not_public(actor: Actor | None) -> Actor:
-    """The internal app refuses to render anything for a session without a logged-in user."""
-    if actor is None:
-        raise PermissionDenied("Vui lòng đăng nhập.", "Please log in.")
-    return actor
