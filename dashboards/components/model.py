@@ -250,11 +250,6 @@ def with_changes(
     else:
         out["rank_change"] = pd.array([pd.NA] * len(out), dtype="Int64")
     return out
-    prev = previous[["unit_id", "value", "rank"]].rename(columns={"value": "prev_value", "rank": "prev_rank"})
-    out = out.merge(prev, on="unit_id", how="left")
-    out["change"] = out["value"] - out["prev_value"]
-    out["rank_change"] = (out["prev_rank"] - out["rank"]).astype("Int64")
-    return out
 
 
 def component_changes(
