@@ -1,32 +1,46 @@
 """Command line: ``python -m backend <command>`` for every operation a page can do.
 
-Each command lives beside the code it drives; this module only wires them. Domain errors are
+Every command is one module in backend/commands/; this module only finds and wires them. Domain errors are
 printed as a clear message (Vietnamese and English) with exit status 2, never as a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.errors import DomainError
 
+COMMANDS_DIR = Path(__file__).resolve().parent / "commands"
+
+
+def _first_line(doc: str | None) -> str:
+    line = " ".join((doc or "").strip().split("\n\n")[0].split())
+    # "`name`: what it does" -> "what it does"
+    return line.split(":", 1)[1].strip() if line.startswith("`") and ":" in line else line
+
+
+def discover() -> dict[str, tuple[str, str]]:
+    """Every command: one module per file in backend/commands (``load_reference.py`` → ``load-reference``),
+    with its help text from the module docstring. Modules are read as text, not imported (fast start)."""
+    found: dict[str, tuple[str, str]] = {}
+    for path in sorted(COMMANDS_DIR.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        found[path.stem.replace("_", "-")] = (f"backend.commands.{path.stem}", _first_line(doc))
+    return found
+
+
 # command name -> (module, help). Each module defines add_arguments(parser) and run(args) -> int.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "migrate": ("backend.commands.store", "apply Alembic migrations to the store"),
-    "load-reference": ("backend.commands.reference", "load provinces, ministries, regions, lineage, years"),
-    "load-frameworks": ("backend.frameworks.commands", "load and validate data/frameworks/*.yaml"),
-    "load-published": ("backend.commands.published", "load the published record (official figures)"),
-    "demo": ("backend.demo.commands", "generate the labelled demo dataset"),
-    "compute": ("backend.services.compute_commands", "compute an index into a new result set"),
-    "seed": ("backend.commands.seed", "migrate + reference + frameworks + published + demo (+ compute)"),
-    "create-user": ("backend.commands.users", "create an internal-app user with roles"),
-}
+COMMANDS: dict[str, tuple[str, str]] = discover()
 
 
 # commands that create or migrate the schema themselves

@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from backend.i18n import translator
 from backend.services.exports import ExportMetadata
 from dashboards import data_access as da
 from dashboards.components import fmt, model
-from dashboards.components.i18n import translator
 
 INDEXES = ("PAR_INDEX", "SIPAS")
 INDEX_PARAM = {"PAR_INDEX": "par", "SIPAS": "sipas"}
@@ -90,7 +90,7 @@ class AppContext:
         return model.metric_labels(metrics, crit, self.lang, fallback)
 
     def _has(self, key: str) -> bool:
-        from dashboards.components.i18n import has
+        from backend.i18n import has
 
         return has(key, self.lang)
 

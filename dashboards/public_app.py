@@ -20,8 +20,8 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from backend.errors import DomainError  # noqa: E402
+from backend.i18n import LANGS, t  # noqa: E402
 from dashboards import data_access as da  # noqa: E402
-from dashboards.components.i18n import LANGS, t  # noqa: E402
 from dashboards.components.widgets import demo_banner, url_choice  # noqa: E402
 from dashboards.context import INDEX_PARAM, INDEXES, build_context, set_context  # noqa: E402
 

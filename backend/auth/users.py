@@ -6,12 +6,12 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
+from backend.audit import record
 from backend.auth.passwords import hash_password, needs_rehash, verify_password
 from backend.auth.permissions import Actor, require
 from backend.errors import ValidationError
 from backend.models import User, UserRole
 from backend.models.users import ROLES
-from backend.services.audit import record
 
 
 def create_user(

@@ -31,6 +31,7 @@ from sqlmodel import Session
 from sqlmodel import select as orm_select
 
 from backend import metrics as m
+from backend.audit import record
 from backend.auth.permissions import Actor, require
 from backend.errors import DomainError, NotFoundError, ValidationError
 from backend.frameworks.spec import FrameworkSpec
@@ -56,7 +57,6 @@ from backend.scoring.ranking import assign_grades, competition_rank
 from backend.scoring.sipas import SipasReplicates, SipasResult, score_sipas, sipas_replicates
 from backend.scoring.summary import standard_summary
 from backend.scoring.uncertainty import competition_ranks, overlap_flags, percentile_interval, rank_interval
-from backend.services.audit import record
 
 INDEXES = {"par": "PAR_INDEX", "sipas": "SIPAS", "PAR_INDEX": "PAR_INDEX", "SIPAS": "SIPAS"}
 SCOPES = ("province", "ministry")

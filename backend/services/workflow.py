@@ -13,10 +13,10 @@ import json
 
 from sqlmodel import Session, col, select
 
+from backend.audit import record
 from backend.auth.permissions import Actor, require
 from backend.errors import DomainError, NotFoundError, ValidationError
 from backend.models import AuditLog, Dataset, ResultSet
-from backend.services.audit import record
 
 # action -> (permission, allowed from-statuses, to-status)
 TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {

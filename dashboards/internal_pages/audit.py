@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from backend.audit import verify_chain
 from backend.db import session_scope
 from backend.errors import DomainError
-from backend.services.audit import verify_chain
 from backend.services.internal_query import audit_entries
 from dashboards.internal_pages.common import lang, require_actor, tr
 

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from backend.audit import record, verify_chain
 from backend.auth.passwords import hash_password, verify_password
 from backend.auth.permissions import PERMISSIONS, Actor, require
 from backend.auth.users import authenticate, create_user
 from backend.errors import DomainError, PermissionDenied, ValidationError
 from backend.models import AuditLog, ResultSet, User
 from backend.models.users import ROLES
-from backend.services.audit import record, verify_chain
 from backend.services.workflow import TRANSITIONS, history, publish_demo, transition
 from tests.factories import make_result_set
 

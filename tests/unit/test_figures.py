@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from backend.i18n import LANGS, catalogue, t
 from dashboards.components import figures, fmt, maps, model
-from dashboards.components.i18n import LANGS, catalogue, t
 from dashboards.components.summary import standard_summary
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,8 +1,11 @@
-"""Message catalogues (dashboards/i18n/vi.yaml, en.yaml) and ``t()``.
+"""The one message catalogue of the project (Vietnamese and English) and ``t()``.
 
-Keys are dotted paths into the nested YAML (``overview.title``). Placeholders use ``str.format`` syntax
+Backend messages, the public app and the internal app all read their texts from here. The catalogue of a
+language is every YAML file in ``backend/i18n/<lang>/`` (one file per domain: ``public.yaml``,
+``internal.yaml`` …), merged into one key space. Keys are dotted paths into the nested YAML
+(``overview.title``); a top-level key may live in one file only. Placeholders use ``str.format`` syntax
 (``{year}``). A key missing in a language falls back to Vietnamese, then to the key itself, so a page never
-fails on a missing string; the test suite checks that both catalogues have exactly the same keys.
+fails on a missing string; the test suite checks that both languages have exactly the same keys.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import yaml
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
-CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "i18n"
+CATALOGUE_DIR = Path(__file__).resolve().parent
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -32,9 +35,18 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def catalogue(lang: str) -> dict[str, str]:
-    path = CATALOGUE_DIR / f"{lang}.yaml"
-    with path.open(encoding="utf-8") as handle:
-        return _flatten(yaml.safe_load(handle) or {})
+    """Every message of ``lang`` (flattened keys). Two files may not define the same top-level key."""
+    merged: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for path in sorted((CATALOGUE_DIR / lang).glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            tree = yaml.safe_load(handle) or {}
+        for top in tree:
+            if top in owner:
+                raise ValueError(f"i18n: top-level key {top!r} is in both {owner[top]} and {path.name} ({lang})")
+            owner[str(top)] = path.name
+        merged.update(_flatten(tree))
+    return merged
 
 
 def normalise_lang(lang: str | None) -> str:
@@ -52,6 +64,11 @@ def t(key: str, lang: str = DEFAULT_LANG, **kwargs: Any) -> str:
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+def both(key: str, **kwargs: Any) -> tuple[str, str]:
+    """The message in Vietnamese and in English (for bilingual errors and files)."""
+    return t(key, "vi", **kwargs), t(key, "en", **kwargs)
 
 
 def has(key: str, lang: str = DEFAULT_LANG) -> bool:
