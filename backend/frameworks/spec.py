@@ -34,6 +34,48 @@ ASSESSED_MODES = ("appraisal", "appraisal_socioeconomic")
 SURVEY_MODES = ("survey", "survey_leaders", "survey_citizens_sipas")
 
 
+ROUNDINGS = ("half_up",)
+BASES = ("published", "computed")
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How results are computed, published and decided (framework setting ``precision``)."""
+
+    compute_decimals: int = 4
+    publish_decimals: int = 2
+    grades_on: str = "published"
+    ranks_on: str = "published"
+    rounding: str = "half_up"
+
+    @classmethod
+    def from_setting(cls, raw: Mapping[str, Any] | None) -> Precision:
+        """From the framework setting's value (a mapping); missing keys take the defaults above."""
+        if not raw:
+            return cls()
+        known = {k: raw[k] for k in ("compute_decimals", "publish_decimals", "grades_on", "ranks_on", "rounding")}
+        return cls(**{k: v for k, v in known.items() if v is not None})
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.publish_decimals <= self.compute_decimals <= 9):
+            raise ValueError("need 0 <= publish_decimals <= compute_decimals <= 9")
+        if self.grades_on not in BASES or self.ranks_on not in BASES:
+            raise ValueError(f"grades_on / ranks_on must be one of {BASES}")
+        if self.rounding not in ROUNDINGS:
+            raise ValueError(f"rounding must be one of {ROUNDINGS}")
+
+    def decimals_for(self, basis: str) -> int:
+        return self.publish_decimals if basis == "published" else self.compute_decimals
+
+    @property
+    def grade_decimals(self) -> int:
+        return self.decimals_for(self.grades_on)
+
+    @property
+    def rank_decimals(self) -> int:
+        return self.decimals_for(self.ranks_on)
+
+
 @dataclass(frozen=True)
 class ProvisionalItem:
     """One unverified element of a framework, as shown on the methodology page.
@@ -272,7 +314,21 @@ class FrameworkSpec:
         return tuple(node for node in self.criteria if node.is_leaf and (year is None or node.in_year(year)))
 
     def display_decimals(self) -> int:
-        return int(self.settings.get("display_decimals", 2))
+        return (
+            self.precision.publish_decimals
+            if "precision" in self.settings
+            else int(self.settings.get("display_decimals", 2))
+        )
+
+    @property
+    def precision(self) -> Precision:
+        """How results are computed, published and decided (setting ``precision``; defaults when absent)."""
+        return Precision.from_setting(self.settings.get("precision"))
+
+    @property
+    def tie_rule(self) -> str:
+        """How equal values rank (setting ``tie_rule``): ``competition`` (1, 2, 2, 4) or ``dense``."""
+        return str(self.settings.get("tie_rule") or "competition")
 
     def provisional_list(self) -> list[dict[str, Any]]:
         """Every provisional item as plain dicts (path, value used, basis …) for the methodology page."""

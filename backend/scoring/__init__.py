@@ -3,7 +3,8 @@
 * :mod:`backend.scoring.answers`     survey answers as a form × item matrix (:class:`SurveyAnswers`)
 * :mod:`backend.scoring.sipas`       SIPAS item / content / element / area / overall indices, national
 * :mod:`backend.scoring.par`         PAR INDEX leaf points → areas, blocks, groupings, total, index
-* :mod:`backend.scoring.ranking`     competition ranks, groups, averages, change through lineage
+* :mod:`backend.scoring.precision`   declared precision: exact decision keys, half-up rounding
+* :mod:`backend.scoring.ranking`     the one rank (tie rule, precision), groups, averages
 * :mod:`backend.scoring.uncertainty` seeded cluster bootstrap, percentile and rank intervals, overlaps
 * :mod:`backend.scoring.summary`     the standard yearly summary (:func:`standard_summary`)
 
@@ -13,7 +14,7 @@ framework setting it reads. Values are kept unrounded; rounding is for display o
 
 from backend.scoring.answers import SurveyAnswers
 from backend.scoring.par import ParResult, component_index, metric_matrix, par_replicates, par_table, score_par
-from backend.scoring.ranking import assign_grades, competition_rank, group_means, match_previous, mean_of_units
+from backend.scoring.ranking import assign_grades, group_means, mean_of_units, rank_series, ranks
 from backend.scoring.sipas import SipasResult, build_plan, score_sipas, sipas_replicates
 from backend.scoring.summary import standard_summary
 from backend.scoring.uncertainty import overlap_flags, percentile_interval, rank_interval
@@ -24,10 +25,8 @@ __all__ = [
     "SurveyAnswers",
     "assign_grades",
     "build_plan",
-    "competition_rank",
     "component_index",
     "group_means",
-    "match_previous",
     "mean_of_units",
     "metric_matrix",
     "overlap_flags",
@@ -35,6 +34,8 @@ __all__ = [
     "par_table",
     "percentile_interval",
     "rank_interval",
+    "rank_series",
+    "ranks",
     "score_par",
     "score_sipas",
     "sipas_replicates",

@@ -1,45 +1,96 @@
-"""Ranking, classification groups, averages and year-on-year matching (methodology.md §1.4-1.5, §5.4).
+"""The one ranking, the groups and the averages (methodology.md §1.4-1.5; framework settings).
 
-* Ranking: competition ranking ("1, 2, 2, 4") on the unrounded value, highest first, ranked units
-  only (framework setting ``tie_rule``; the official tie rule was not found [U]).
-* Groups: the highest framework grade whose minimum the value reaches (provinces A ≥ 90, B 80-<90,
-  C 70-<80 [C]); below every minimum → no group.
-* Averages: national = arithmetic mean of the ranked units (2023 ministries: mean of the 17 totals
-  = 84.378 → 84.38 [D]); region = mean of the region's units (method presumed [U]).
-* Change against the previous year: a unit is matched to itself, else through the lineage table
-  (``continues``/``renamed`` one-to-one → comparable; several predecessors merged into one → not
-  comparable, or their mean when the user chooses ``rule="mean"``, labelled as such). Links of type
-  ``split_part`` (a function moved elsewhere) do not make a predecessor.
+* Ranking: highest first, ranked units only, decided on decision keys at the framework's declared precision
+  (:mod:`backend.scoring.precision`; ``precision.ranks_on``), so units whose scores print the same share a
+  rank. Tie rule (framework setting ``tie_rule``; the official rule was not found [U], so it is marked
+  provisional): ``competition`` ("1, 2, 2, 4": one plus the number of units strictly better) or ``dense``
+  ("1, 2, 2, 3").
+* Groups: the highest framework grade whose minimum the value reaches, compared at the declared precision
+  (``precision.grades_on``): a total printed 90.00 is in group A (provinces A ≥ 90, B 80-<90, C 70-<80 [C]).
+  Below every minimum → no group.
+* Averages: national = arithmetic mean of the ranked units (2023 ministries: mean of the 17 totals = 84.378
+  → 84.38 [D]); region = mean of the region's units (method presumed [U]).
+
+Year-on-year matching of units (which unit of last year is "the same") is not here: it lives in
+:mod:`backend.reference.lineage`, the one place that matches units across years.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from backend.frameworks.spec import Grade
-from backend.scoring.uncertainty import competition_ranks
+from backend.scoring.precision import decision_keys, threshold_key
 
-PREDECESSOR_RELATIONS = ("continues", "renamed", "merged_into")
-CHANGE_RULES = ("not_comparable", "mean")
+TIE_RULES = ("competition", "dense")
 
 
-def competition_rank(values: pd.Series, ranked: pd.Series | None = None) -> pd.Series:
-    """Competition ranks (1, 2, 2, 4) of ``values`` (highest first); <NA> for unranked units or no value."""
+def ranks(
+    values: np.ndarray,
+    ranked: np.ndarray | None = None,
+    *,
+    decimals: int | None = None,
+    tie_rule: str = "competition",
+) -> np.ndarray:
+    """Ranks along the last axis, highest value first; NaN for unranked units or missing values.
+
+    ``decimals``: decide on values rounded half-up at this precision (None: on the values as given).
+    Works on (units,) and on (replicates, units) arrays (bootstrap rank intervals).
+    """
+    if tie_rule not in TIE_RULES:
+        raise ValueError(f"tie_rule must be one of {TIE_RULES}, not {tie_rule!r}")
+    values = np.asarray(values, dtype=float)
+    keys = values if decimals is None else decision_keys(values, decimals)
+    mask = ~np.isnan(keys)
+    if ranked is not None:
+        mask &= np.asarray(ranked, dtype=bool)
+    filled = np.where(mask, keys, -np.inf)
+    if tie_rule == "competition":
+        above = (filled[..., None, :] > filled[..., :, None]) & mask[..., None, :]
+        out = 1.0 + above.sum(axis=-1)
+    else:  # dense: one plus the number of distinct better values
+        out = np.full(keys.shape, np.nan)
+        for idx in np.ndindex(keys.shape[:-1]):
+            row, row_mask = filled[idx], mask[idx]
+            distinct = np.unique(row[row_mask])[::-1]
+            out[idx] = 1.0 + np.searchsorted(-distinct, -row, side="left")
+    return np.where(mask, out, np.nan)
+
+
+def rank_series(
+    values: pd.Series,
+    ranked: pd.Series | None = None,
+    *,
+    decimals: int | None = None,
+    tie_rule: str = "competition",
+) -> pd.Series:
+    """:func:`ranks` of a Series (index kept) as nullable integers; <NA> for unranked units or no value."""
     mask = None if ranked is None else ranked.reindex(values.index).fillna(False).to_numpy(dtype=bool)
-    ranks = competition_ranks(values.to_numpy(dtype=float, na_value=np.nan), mask)
-    return pd.Series(ranks, index=values.index, name="rank").astype("Int64")
+    out = ranks(values.to_numpy(dtype=float, na_value=np.nan), mask, decimals=decimals, tie_rule=tie_rule)
+    return pd.Series(out, index=values.index, name="rank").astype("Int64")
 
 
-def assign_grades(values: pd.Series, grades: Sequence[Grade]) -> pd.Series:
-    """The grade code of each value: the first (highest) grade with value ≥ its minimum; None below all."""
+def tied(rank: pd.Series) -> pd.Series:
+    """True where a rank is shared with another unit."""
+    counts = rank.dropna().value_counts()
+    return rank.map(lambda r: bool(pd.notna(r) and counts.get(r, 0) > 1)).astype(bool)
+
+
+def assign_grades(values: pd.Series, grades: Sequence[Grade], *, decimals: int | None = None) -> pd.Series:
+    """The grade code of each value: the highest grade whose minimum it reaches; None below every minimum.
+
+    ``decimals``: compare values rounded half-up at this precision with the thresholds (None: as given).
+    """
     ordered = sorted(grades, key=lambda g: g.min, reverse=True)
+    raw = values.to_numpy(dtype=float, na_value=np.nan)
+    keys = raw if decimals is None else decision_keys(raw, decimals)
     out = pd.Series([None] * len(values), index=values.index, dtype=object, name="grp")
     for grade in reversed(ordered):  # lowest first, so higher grades overwrite
-        out[values.to_numpy(dtype=float, na_value=np.nan) >= grade.min] = grade.code
+        bound = grade.min if decimals is None else threshold_key(grade.min, decimals)
+        out[keys >= bound] = grade.code
     return out
 
 
@@ -55,68 +106,3 @@ def group_means(values: pd.Series, groups: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame({"value": values, "group": groups.reindex(values.index)}).dropna(subset=["group"])
     out = frame.groupby("group", sort=True)["value"].agg(["mean", "count"])
     return out.rename(columns={"mean": "average", "count": "n"})
-
-
-def predecessors(lineage: pd.DataFrame | None) -> dict[object, list[tuple[object, str]]]:
-    """``{new unit: [(old unit, relation), …]}`` from a lineage table (``old_unit``, ``new_unit``,
-    ``relation``), keeping only the relations that make a predecessor."""
-    out: dict[object, list[tuple[object, str]]] = {}
-    if lineage is None or lineage.empty:
-        return out
-    keep = lineage[lineage["relation"].isin(PREDECESSOR_RELATIONS)]
-    for old, new, relation in keep[["old_unit", "new_unit", "relation"]].itertuples(index=False):
-        if old != new:
-            out.setdefault(new, []).append((old, relation))
-    return out
-
-
-def match_previous(
-    current: pd.Series,
-    previous: pd.Series,
-    lineage: pd.DataFrame | None = None,
-    rule: str = "not_comparable",
-) -> pd.DataFrame:
-    """Previous-year value of each current unit and the change.
-
-    Returns (index = current units) ``previous``, ``change`` (= current − previous), ``comparable``
-    (bool) and ``basis``: ``same_unit``, ``continues``, ``renamed``, ``merged_into`` (a single
-    predecessor), ``merged:not_comparable`` or ``merged:mean`` (several predecessors), ``new`` (none).
-    """
-    if rule not in CHANGE_RULES:
-        raise ValueError(f"rule must be one of {CHANGE_RULES}")
-    links = predecessors(lineage)
-    prev_values: list[float] = []
-    comparable: list[bool] = []
-    basis: list[str] = []
-    prev_lookup: dict[Any, float] = {k: float(v) for k, v in previous.items()}
-    for unit in current.index:
-        if unit in prev_lookup:
-            prev_values.append(prev_lookup[unit])
-            comparable.append(True)
-            basis.append("same_unit")
-            continue
-        olds = [(old, rel) for old, rel in links.get(unit, []) if old in prev_lookup]
-        if len(olds) == 1:
-            prev_values.append(prev_lookup[olds[0][0]])
-            comparable.append(True)
-            basis.append(olds[0][1])
-        elif len(olds) > 1 and rule == "mean":
-            prev_values.append(float(np.mean([prev_lookup[o] for o, _ in olds])))
-            comparable.append(True)
-            basis.append("merged:mean")
-        elif len(olds) > 1:
-            prev_values.append(np.nan)
-            comparable.append(False)
-            basis.append("merged:not_comparable")
-        else:
-            prev_values.append(np.nan)
-            comparable.append(False)
-            basis.append("new")
-    frame = pd.DataFrame(
-        {"previous": pd.to_numeric(pd.Series(prev_values, index=current.index), errors="coerce")},
-        index=current.index,
-    )
-    frame["change"] = current.astype(float) - frame["previous"]
-    frame["comparable"] = comparable
-    frame["basis"] = basis
-    return frame

@@ -31,7 +31,7 @@ Output (all values unrounded; DataFrames are plain, indexed 0..n-1):
 * ``top`` / ``bottom``: DataFrames ``rank``, ``unit``, ``name_vi``, ``name_en``, ``value`` (best first /
   worst last), ``top_n`` rows each.
 
-Changes across the 2025 reorganisation go through :func:`backend.scoring.ranking.match_previous`
+Changes across the 2025 reorganisation go through :class:`backend.reference.lineage.Lineage`
 (``change_rule``: ``not_comparable`` or the labelled ``mean`` of predecessors).
 """
 
@@ -42,7 +42,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backend.scoring.ranking import competition_rank, group_means, match_previous
+from backend.reference.lineage import Lineage
+from backend.scoring.ranking import group_means, rank_series
 
 COMPONENT_PREFIX = "component:"
 
@@ -53,7 +54,7 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
         frame["ranked"] = True
     frame["ranked"] = frame["ranked"].fillna(False).astype(bool)
     if "rank" not in frame.columns or frame["rank"].isna().all():
-        frame["rank"] = competition_rank(frame["value"], frame["ranked"])
+        frame["rank"] = rank_series(frame["value"], frame["ranked"])
     for col in ("grp", "region", "name_vi", "name_en"):
         if col not in frame.columns:
             frame[col] = None
@@ -104,8 +105,9 @@ def standard_summary(
 
     # -- moves ------------------------------------------------------------------------------------
     if prev is not None:
-        matched = match_previous(ranked["value"], prev["value"], lineage, change_rule)
-        prev_rank = match_previous(ranked["rank"].astype(float), prev["rank"].astype(float), lineage, "not_comparable")
+        links = Lineage.from_frame(lineage)
+        matched = links.previous_values(ranked["value"], prev["value"], change_rule)
+        prev_rank = links.previous_values(ranked["rank"].astype(float), prev["rank"].astype(float), "not_comparable")
         matched["previous_rank"] = prev_rank["previous"]
     else:
         matched = pd.DataFrame(

@@ -109,19 +109,6 @@ def percentile_interval(replicates: np.ndarray, level: float = 0.95) -> tuple[np
     return out[0], out[1]
 
 
-def competition_ranks(values: np.ndarray, ranked: np.ndarray | None = None) -> np.ndarray:
-    """Competition ranks (1, 2, 2, 4), highest value first, along the last axis; NaN for units that are
-    unranked or have no value. Works on (units,) or (replicates, units)."""
-    values = np.asarray(values, dtype=float)
-    mask = ~np.isnan(values)
-    if ranked is not None:
-        mask &= np.asarray(ranked, dtype=bool)
-    filled = np.where(mask, values, -np.inf)
-    above = (filled[..., None, :] > filled[..., :, None]) & mask[..., None, :]
-    ranks = 1.0 + above.sum(axis=-1)
-    return np.where(mask, ranks, np.nan)
-
-
 def rank_interval(rank_replicates: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Interval of ranks over axis 0: the lower and upper percentiles rounded outwards to whole ranks."""
     low, high = percentile_interval(rank_replicates, level)

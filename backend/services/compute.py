@@ -53,10 +53,11 @@ from backend.models.results import RESULT_ROW_FIELDS
 from backend.reference.units import evaluation_year, lineage_frame, ministries_for_year, provinces_for_year
 from backend.scoring.answers import SurveyAnswers
 from backend.scoring.par import ParResult, component_index, par_replicates, score_par
-from backend.scoring.ranking import assign_grades, competition_rank
+from backend.scoring.ranking import assign_grades
+from backend.scoring.ranking import ranks as rank_values
 from backend.scoring.sipas import SipasReplicates, SipasResult, score_sipas, sipas_replicates
 from backend.scoring.summary import standard_summary
-from backend.scoring.uncertainty import competition_ranks, overlap_flags, percentile_interval, rank_interval
+from backend.scoring.uncertainty import overlap_flags, percentile_interval, rank_interval
 
 INDEXES = {"par": "PAR_INDEX", "sipas": "SIPAS", "PAR_INDEX": "PAR_INDEX", "SIPAS": "SIPAS"}
 SCOPES = ("province", "ministry")
@@ -365,9 +366,9 @@ def _unit_rows(
     extra: list[pd.DataFrame] = []
     for metric in rank_metrics:
         j = metrics.index(metric)
-        ranks[:, j] = competition_ranks(values[metric].to_numpy(dtype=float), mask)
+        ranks[:, j] = rank_values(values[metric].to_numpy(dtype=float), mask)
         if replicates is not None:
-            rank_low[:, j], rank_high[:, j] = rank_interval(competition_ranks(replicates[:, :, j], mask), LEVEL)
+            rank_low[:, j], rank_high[:, j] = rank_interval(rank_values(replicates[:, :, j], mask), LEVEL)
             rank_low[~mask, j] = rank_high[~mask, j] = np.nan
         if metric == main and replicates is not None:
             prev, nxt = overlap_flags(values[metric].to_numpy(dtype=float), ci_low[:, j], ci_high[:, j], mask)
@@ -1012,14 +1013,12 @@ def summary_for(
     """The standard summary of a stored result set against a previous year's one (matched through lineage)."""
     current = result_frame(session, result_set_id)
     previous = result_frame(session, previous_result_set_id) if previous_result_set_id is not None else None
-    links = lineage_frame(session).rename(columns={"old_unit_id": "old_unit", "new_unit_id": "new_unit"})
-    return standard_summary(current, previous, lineage=links, change_rule=change_rule, top_n=top_n)
+    return standard_summary(current, previous, lineage=lineage_frame(session), change_rule=change_rule, top_n=top_n)
 
 
 __all__ = [
     "Computation",
     "NoInputsError",
-    "competition_rank",
     "component_index",
     "compute_all",
     "compute_index",

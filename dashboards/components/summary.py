@@ -190,9 +190,7 @@ def scoring_summary(
         bottom_n=bottom_n,
         movers_n=movers_n,
     )
-    links = None
-    if lineage is not None and not lineage.empty:
-        links = lineage.rename(columns={"old_unit_id": "old_unit", "new_unit_id": "new_unit"})
+    links = lineage if lineage is not None and not lineage.empty else None
     prev_frame = (
         _scoring_frame(previous, previous_rows, components)
         if previous is not None and previous_rows is not None

@@ -18,7 +18,7 @@ import pytest
 from backend import metrics as m
 from backend.frameworks import FrameworkSpec, load_framework_file, parse_framework_text
 from backend.scoring.par import leaf_points_wide, par_table
-from backend.scoring.ranking import competition_rank, mean_of_units
+from backend.scoring.ranking import mean_of_units, rank_series
 from backend.settings import REPO_ROOT
 
 PUBLISHED = REPO_ROOT / "data" / "published"
@@ -96,7 +96,7 @@ def test_ministries_2023_totals_ranks_and_mean(ministries_2023: pd.DataFrame) ->
     assert (diff > 1e-9).sum() == 9  # methodology.md §1.4: ±0.01 in 9 of 17 rows
     assert table[m.PAR_PUBLISHED_APPRAISAL].equals(ministries_2023["appraisal"].astype(float))
     # every published rank exactly, by competition ranking on the unrounded index
-    ranks = competition_rank(table[m.PAR])
+    ranks = rank_series(table[m.PAR], decimals=2)
     assert ranks.astype(int).tolist() == ministries_2023["rank"].astype(int).tolist()
     # the national average: mean of the 17 ranked units, published as 84.38
     assert round(mean_of_units(table[m.PAR]), 2) == 84.38

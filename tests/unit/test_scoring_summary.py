@@ -33,7 +33,8 @@ PREVIOUS = pd.DataFrame(
     index=[1, 2, 5, 10, 11],
 )
 LINEAGE = pd.DataFrame(
-    [(5, 3, "renamed"), (10, 4, "merged_into"), (11, 4, "merged_into")], columns=["old_unit", "new_unit", "relation"]
+    [(5, 3, "renamed"), (10, 4, "merged_into"), (11, 4, "merged_into")],
+    columns=["old_unit_id", "new_unit_id", "relation"],
 )
 
 
@@ -53,7 +54,7 @@ def test_risers_fallers_and_not_comparable() -> None:
     assert out["unchanged"] == 1  # renamed unit 5 → 3, same value
     assert out["not_comparable"] == 1  # unit 4 = 10 + 11 merged
     moves = out["moves"].set_index("unit")
-    assert moves.loc[3, "basis"] == "renamed" and moves.loc[4, "basis"] == "merged:not_comparable"
+    assert moves.loc[3, "basis"] == "renamed" and moves.loc[4, "basis"] == "merged"
     assert moves.loc[1, "rank"] == 1 and moves.loc[1, "previous_rank"] == 1 and moves.loc[1, "rank_change"] == 0
     assert moves.loc[3, "previous_rank"] == 2 and moves.loc[3, "rank_change"] == 0
     merged = standard_summary(CURRENT, PREVIOUS, lineage=LINEAGE, change_rule="mean")

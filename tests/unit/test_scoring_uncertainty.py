@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from backend import metrics as m
 from backend.frameworks import load_framework_file
 from backend.scoring.answers import SurveyAnswers
+from backend.scoring.ranking import ranks as rank_values
 from backend.scoring.sipas import build_plan, score_sipas, sipas_replicates
 from backend.scoring.uncertainty import (
-    competition_ranks,
     overlap_flags,
     percentile_interval,
     rank_interval,
@@ -62,7 +62,7 @@ def test_percentile_interval_matches_numpy_and_ignores_nan() -> None:
 
 
 def test_rank_intervals_and_overlap_flags_by_hand() -> None:
-    assert competition_ranks(np.array([3.0, 5.0, 5.0, 1.0])).tolist() == [3, 1, 1, 4]
+    assert rank_values(np.array([3.0, 5.0, 5.0, 1.0])).tolist() == [3, 1, 1, 4]
     ranks = np.array([[1, 2], [1, 2], [2, 1], [1, 2]], dtype=float)
     low, high = rank_interval(ranks, level=0.5)
     assert low.tolist() == [1, 1] and high.tolist() == [2, 2]
@@ -128,7 +128,7 @@ def test_intervals_are_ordered_nested_and_inside_the_village_range(
         assert 0 <= low[p] <= high[p] <= 100
         assert min(ratios) - 1e-9 <= low[p] and high[p] <= max(ratios) + 1e-9  # a replicate mixes villages
         assert low[p] <= low50[p] + 1e-9 and high50[p] <= high[p] + 1e-9  # the 50% interval sits in the 95%
-    ranks = competition_ranks(reps.units[:, :, j])
+    ranks = rank_values(reps.units[:, :, j])
     r_low, r_high = rank_interval(ranks)
     assert np.all(r_low >= 1) and np.all(r_high <= len(pos)) and np.all(r_low <= r_high)
     # same seed, same replicates
