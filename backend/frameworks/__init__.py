@@ -6,7 +6,12 @@ Public API:
 * :func:`sync_frameworks` (idempotent store), :func:`framework_for` (which framework applies: the stored
   ``Framework`` row for a session, the spec for a list of specs) and :func:`spec_for` (its spec);
 * :class:`FrameworkSpec` and its parts; ``spec.provisional_list()`` lists every unverified item
-  (path, value used, basis) for the methodology page.
+  (path, value used, basis) for the methodology page; ``spec.precision``, ``spec.tie_rule``,
+  ``spec.method_breaks``, ``spec.component_metrics()`` / ``detail_metrics()`` / ``element_metrics()`` and
+  ``spec.grade_order()`` give what the file declares about rounding, ranking, trends and reporting.
+
+The file format (with ``extends``) is described in data/frameworks/README.md; its pydantic models are in
+backend/frameworks/schema.py.
 """
 
 from backend.frameworks.loader import check_overlaps, load_all, load_framework_file, parse_framework_text
@@ -19,7 +24,10 @@ from backend.frameworks.spec import (
     Grade,
     Grouping,
     GroupingPart,
+    MethodBreak,
+    Precision,
     ProvisionalItem,
+    Reporting,
     SipasItem,
     SipasNode,
     SipasSpec,
@@ -37,7 +45,10 @@ __all__ = [
     "Grade",
     "Grouping",
     "GroupingPart",
+    "MethodBreak",
+    "Precision",
     "ProvisionalItem",
+    "Reporting",
     "SipasItem",
     "SipasNode",
     "SipasSpec",

@@ -17,10 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
-INDEX_CODES = ("PAR_INDEX", "SIPAS")
-UNIT_SCOPES = ("province", "ministry")
+from backend.frameworks.precision import Precision
+from backend.frameworks.reporting import metrics_of_kinds
+
+IndexCode = Literal["PAR_INDEX", "SIPAS"]
+UnitScope = Literal["province", "ministry"]
+TieRule = Literal["competition", "dense"]
+INDEX_CODES: tuple[str, ...] = get_args(IndexCode)
+UNIT_SCOPES: tuple[str, ...] = get_args(UnitScope)
+#: how equal values rank (setting ``tie_rule``): ``competition`` "1, 2, 2, 4" or ``dense`` "1, 2, 2, 3"
+TIE_RULES: tuple[str, ...] = get_args(TieRule)
 
 #: scoring modes allowed on the leaves of a criteria tree, per index and unit scope
 LEAF_MODES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -32,48 +40,6 @@ LEAF_MODES: dict[tuple[str, str], tuple[str, ...]] = {
 ASSESSED_MODES = ("appraisal", "appraisal_socioeconomic")
 #: modes whose points come from a survey through ``survey_mapping``
 SURVEY_MODES = ("survey", "survey_leaders", "survey_citizens_sipas")
-
-
-ROUNDINGS = ("half_up",)
-BASES = ("published", "computed")
-
-
-@dataclass(frozen=True)
-class Precision:
-    """How results are computed, published and decided (framework setting ``precision``)."""
-
-    compute_decimals: int = 4
-    publish_decimals: int = 2
-    grades_on: str = "published"
-    ranks_on: str = "published"
-    rounding: str = "half_up"
-
-    @classmethod
-    def from_setting(cls, raw: Mapping[str, Any] | None) -> Precision:
-        """From the framework setting's value (a mapping); missing keys take the defaults above."""
-        if not raw:
-            return cls()
-        known = {k: raw[k] for k in ("compute_decimals", "publish_decimals", "grades_on", "ranks_on", "rounding")}
-        return cls(**{k: v for k, v in known.items() if v is not None})
-
-    def __post_init__(self) -> None:
-        if not (0 <= self.publish_decimals <= self.compute_decimals <= 9):
-            raise ValueError("need 0 <= publish_decimals <= compute_decimals <= 9")
-        if self.grades_on not in BASES or self.ranks_on not in BASES:
-            raise ValueError(f"grades_on / ranks_on must be one of {BASES}")
-        if self.rounding not in ROUNDINGS:
-            raise ValueError(f"rounding must be one of {ROUNDINGS}")
-
-    def decimals_for(self, basis: str) -> int:
-        return self.publish_decimals if basis == "published" else self.compute_decimals
-
-    @property
-    def grade_decimals(self) -> int:
-        return self.decimals_for(self.grades_on)
-
-    @property
-    def rank_decimals(self) -> int:
-        return self.decimals_for(self.ranks_on)
 
 
 @dataclass(frozen=True)
@@ -157,12 +123,38 @@ class Grouping:
 
 @dataclass(frozen=True)
 class Grade:
-    """A classification band: index ≥ ``min`` (the highest band whose minimum is reached)."""
+    """A classification band: index ≥ ``min`` (the highest band whose minimum is reached).
+
+    ``provisional``: where exactly the band starts is not confirmed (``basis_*`` says why), e.g. whether a
+    ministry at exactly 90% is in the upper group.
+    """
 
     code: str
     min: float
     name_vi: str
     name_en: str
+    provisional: bool = False
+    basis_vi: str = ""
+    basis_en: str = ""
+
+
+@dataclass(frozen=True)
+class MethodBreak:
+    """A legal change of method of the index, from ``year`` on (file section ``method_history``)."""
+
+    year: int
+    label: str
+    basis_vi: str
+    basis_en: str
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """Which figures are the index's main components and which are further detail (file section
+    ``reporting``), as kinds of :data:`REPORTING_KINDS` (backend/frameworks/reporting.py), in display order."""
+
+    components: tuple[str, ...] = ()
+    detail: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -281,6 +273,9 @@ class FrameworkSpec:
     content_hash: str
     source_text: str
     source_name: str
+    method_breaks: tuple[MethodBreak, ...] = ()
+    reporting: Reporting = Reporting()
+    resolved_from: tuple[str, ...] = ()
     framework_id: int | None = None
     db_version: str | None = None
 
@@ -314,11 +309,8 @@ class FrameworkSpec:
         return tuple(node for node in self.criteria if node.is_leaf and (year is None or node.in_year(year)))
 
     def display_decimals(self) -> int:
-        return (
-            self.precision.publish_decimals
-            if "precision" in self.settings
-            else int(self.settings.get("display_decimals", 2))
-        )
+        """Decimals of published figures (``precision.publish_decimals``)."""
+        return self.precision.publish_decimals
 
     @property
     def precision(self) -> Precision:
@@ -329,6 +321,23 @@ class FrameworkSpec:
     def tie_rule(self) -> str:
         """How equal values rank (setting ``tie_rule``): ``competition`` (1, 2, 2, 4) or ``dense``."""
         return str(self.settings.get("tie_rule") or "competition")
+
+    def grade_order(self) -> tuple[Grade, ...]:
+        """The groups in display order, highest first (A, B, C …), with their names."""
+        return tuple(sorted(self.grades, key=lambda g: -g.min))
+
+    def component_metrics(self, year: int | None = None) -> tuple[str, ...]:
+        """Result metrics (backend/metrics.py names) of the index's main components, in display order
+        (file section ``reporting.components``; PAR: the areas; SIPAS: policy and services)."""
+        return metrics_of_kinds(self, self.reporting.components, year)
+
+    def detail_metrics(self, year: int | None = None) -> tuple[str, ...]:
+        """Result metrics of the further detail, in display order (``reporting.detail``)."""
+        return metrics_of_kinds(self, self.reporting.detail, year)
+
+    def element_metrics(self, year: int | None = None) -> tuple[str, ...]:
+        """SIPAS: the service-element metrics (``SIPAS.services.E1`` …); empty for PAR INDEX."""
+        return metrics_of_kinds(self, ("service_elements",), year)
 
     def provisional_list(self) -> list[dict[str, Any]]:
         """Every provisional item as plain dicts (path, value used, basis …) for the methodology page."""

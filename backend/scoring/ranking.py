@@ -22,10 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from backend.frameworks.spec import Grade
+from backend.frameworks.spec import TIE_RULES, Grade
 from backend.scoring.precision import decision_keys, threshold_key
-
-TIE_RULES = ("competition", "dense")
 
 
 def ranks(

@@ -58,7 +58,8 @@ settings:
   region_average: {value: none}
   survey_mapping: {value: {SRV: {survey: PAR_SURVEY, items: [MIN.A1.Q1]}}}
   survey_scoring: {value: {answer_weights: {1: 0, 5: 1}}}
-  display_decimals: {value: 2}
+  precision: {value: {compute_decimals: 4, publish_decimals: 2, grades_on: published, ranks_on: published, rounding: half_up}}
+reporting: {components: [areas]}
 """
 
 
