@@ -27,6 +27,8 @@ def _section_model(name: str, field: FieldInfo) -> type[BaseModel]:
 _SECTIONS = {
     (field.alias or name): _section_model(name, field) for name, field in FrameworkDocument.model_fields.items()
 }
+#: the top-level keys of a framework file, in the order of the document model (the order of a stored text)
+SECTION_KEYS = tuple(_SECTIONS)
 
 
 class Document:

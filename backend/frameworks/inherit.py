@@ -164,15 +164,31 @@ def _removes(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
             yield from _removes(value, (*loc, i))
 
 
-def check_removes(doc: Mapping[str, Any], extends: bool, problems: Problems) -> None:
-    """Report every ``!remove`` left after merging: it removed nothing (or the file extends nothing)."""
+def _without_removes(node: Any) -> Any:
+    if isinstance(node, Mapping):
+        return {k: _without_removes(v) for k, v in node.items() if not isinstance(v, Remove)}
+    if isinstance(node, list):
+        return [_without_removes(v) for v in node if not isinstance(v, Remove)]
+    return node
+
+
+def check_removes(doc: Mapping[str, Any], extends: bool, problems: Problems) -> dict[str, Any]:
+    """Report every ``!remove`` left after merging (it removed nothing, or the file extends nothing) and
+    return the document without them, so that they are not reported again as type errors."""
+    found = False
     for loc in _removes(doc):
+        found = True
         path, _ = yaml_path(str(loc[0]), loc[1:], doc.get(loc[0]))
         problems.add(path, "remove_nothing" if extends else "remove_without_extends")
+    return _without_removes(doc) if found else dict(doc)
 
 
-def dump_resolved(doc: Mapping[str, Any]) -> str:
-    """The text stored for a resolved document (a comment names its files; ``content_hash`` covers it)."""
+def dump_resolved(doc: Mapping[str, Any], key_order: tuple[str, ...] = ()) -> str:
+    """The text stored for a resolved document: a comment naming its files, then the document with its
+    top-level keys in ``key_order`` (the others after them), long texts unwrapped. ``content_hash`` is
+    taken of this text."""
     files = " + ".join(str(f) for f in doc.get("resolved_from") or ())
     header = f"# Framework resolved from {files} (extends). Stored as framework.source_text; do not edit.\n"
-    return header + yaml.dump(dict(doc), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+    rank = {key: i for i, key in enumerate(key_order)}
+    ordered = dict(sorted(doc.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+    return header + yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from backend.errors import ValidationError
 from backend.frameworks.assumptions import Assumptions
-from backend.frameworks.document import Document, read_document
+from backend.frameworks.document import SECTION_KEYS, Document, read_document
 from backend.frameworks.inherit import check_removes, dump_resolved, read_yaml, resolve
 from backend.frameworks.parts import Parts, build_parts
 from backend.frameworks.problems import Problems, message
@@ -96,14 +96,12 @@ def parse_framework_text(text: str, source_name: str = "<text>", folder: str | P
     extends = raw.get("extends") is not None
     if extends:
         resolved = resolve(raw, Path(source_name).stem, Path(folder) if folder is not None else None, problems)
-        if resolved is not None:
-            check_removes(resolved, True, problems)
-        if resolved is None or problems:
+        if resolved is None:
             raise _fail(source_name, problems)
-        stored = dump_resolved(resolved)
+        stored = dump_resolved(check_removes(resolved, True, problems), SECTION_KEYS)
         raw = read_yaml(stored, problems)  # what is stored is what is checked: a stored row gives this spec
     else:
-        check_removes(raw, False, problems)
+        raw = check_removes(raw, False, problems)
     doc = read_document(raw, problems)
     parts = build_parts(raw, doc, Assumptions(doc.values.get("working_assumptions", {}), problems), problems)
     if problems:

@@ -1,9 +1,11 @@
 """Store frameworks in the Framework / Criterion tables, and find the framework for an index and year.
 
-Idempotent: a framework row is identified by its code and the sha256 of its file (``content_hash``).
-Loading the same file again changes nothing; a changed file becomes a new version row (the old one
-stays, because result sets point at it). The file text is kept in ``framework.source_text`` so the
-exact methodology behind any result set can be re-read.
+Idempotent: a framework row is identified by its code and the sha256 of its stored text (``content_hash``).
+Loading the same files again changes nothing; a changed file becomes a new version row (the old one
+stays, because result sets point at it). The text is kept in ``framework.source_text`` so the exact
+methodology behind any result set can be re-read from the row alone: the file itself, or for a file that
+extends another the resolved document (backend/frameworks/inherit.py), which needs no other file. The hash
+is taken of that stored text, so a change to a parent file makes a new version of every file extending it.
 """
 
 from __future__ import annotations
@@ -100,7 +102,8 @@ def sync_frameworks(session: Session, specs: Iterable[FrameworkSpec]) -> list[Sy
 
 
 def spec_from_row(row: Framework) -> FrameworkSpec:
-    """The spec of a stored framework, re-read from its stored file text, with its id and version."""
+    """The spec of a stored framework, re-read from its stored text alone (no file is read), with its id
+    and version."""
     spec = parse_framework_text(row.source_text, f"{row.code}@{row.version}")
     return replace(spec, framework_id=row.id, db_version=row.version)
 
