@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
             f"{spec.status}): {len(spec.criteria)} criteria, {len(spec.provisional_items)} provisional items, "
             f"{n_wa} working assumptions"
         )
+        if spec.resolved_from:
+            print(f"    extends: resolved from {' + '.join(spec.resolved_from)}")
         if args.show_provisional:
             for item in spec.provisional_items:
                 source = "working assumption" if item.from_working_assumption else "official, unverified"

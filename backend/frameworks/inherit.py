@@ -154,6 +154,7 @@ def _merge_coded(base: list[Any], child: list[Any]) -> list[Any]:
 
 
 def _removes(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Where ``!remove`` tags are left in ``node`` (as pydantic-style locations)."""
     if isinstance(node, Remove):
         yield loc
     elif isinstance(node, Mapping):
@@ -165,6 +166,7 @@ def _removes(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
 
 
 def _without_removes(node: Any) -> Any:
+    """``node`` with every ``!remove`` left out."""
     if isinstance(node, Mapping):
         return {k: _without_removes(v) for k, v in node.items() if not isinstance(v, Remove)}
     if isinstance(node, list):

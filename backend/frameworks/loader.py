@@ -32,10 +32,9 @@ from backend.frameworks.parts import Parts, build_parts
 from backend.frameworks.problems import Problems, message
 from backend.frameworks.spec import FrameworkSpec
 
-SCHEMA_VERSION = 1
-
 
 def _fail(source_name: str, problems: Problems) -> ValidationError:
+    """The one bilingual error of a file: how many problems, then each as ``path: vi / en``."""
     n = len(problems)
     return ValidationError(
         *message("invalid_file", name=source_name, n=n),
@@ -46,6 +45,7 @@ def _fail(source_name: str, problems: Problems) -> ValidationError:
 
 
 def _spec(parts: Parts, doc: Document) -> FrameworkSpec:
+    """The spec of a file with no problems (text, hash and name are set by the caller)."""
     v = doc.values
     return FrameworkSpec(
         code=v["code"],

@@ -98,6 +98,7 @@ def build_parts(raw: Mapping[str, Any], doc: Document, assumptions: Assumptions,
 def _settings(
     doc: Document, index: str, optional: tuple[str, ...], assumptions: Assumptions, parts: Parts, problems: Problems
 ) -> None:
+    """The effective settings of the index (skipped when the settings section is not a mapping)."""
     if doc.ok("settings"):
         parts.settings = resolve_settings(
             doc.values.get("settings", {}), SETTINGS_REQUIRED[index], optional, assumptions, problems

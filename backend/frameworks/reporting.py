@@ -47,6 +47,7 @@ def _groupings(spec: Any, year: int | None) -> list[str]:
 
 
 def _blocks(spec: Any, year: int | None) -> list[str]:
+    """One block per scoring mode of the leaves, in the order the modes first occur in the tree."""
     modes: list[str] = []
     for leaf in spec.leaves(year):
         if leaf.mode is not None and leaf.mode not in modes:
@@ -59,6 +60,8 @@ def _criteria(spec: Any, year: int | None) -> list[str]:
 
 
 def _sipas_nodes(attr: str, name: Callable[[str], str]) -> Callable[[Any, int | None], list[str]]:
+    """The metrics of one list of SIPAS nodes (groups, contents or elements) in natural order."""
+
     def metrics(spec: Any, year: int | None) -> list[str]:
         nodes = getattr(spec.sipas, attr) if spec.sipas is not None else ()
         return [name(c) for c in _natural([n.code for n in nodes if _in_year(n, year)])]

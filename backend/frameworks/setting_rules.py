@@ -106,6 +106,7 @@ def build_grades(grades: Sequence[GradeModel], problems: Problems) -> tuple[tupl
 
 
 def build_survey_scoring(value: SurveyScoringModel) -> SurveyScoring:
+    """How PAR survey answers become points (``group_weights`` empty for pooled respondent groups)."""
     groups = value.respondent_groups
     return SurveyScoring(
         dict(value.answer_weights), value.item_aggregation, dict(groups) if isinstance(groups, dict) else {}

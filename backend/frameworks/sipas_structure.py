@@ -20,6 +20,8 @@ from backend.frameworks.tree import basis_of
 
 
 def _nodes(raw: Sequence[SipasNodeModel], path: str, problems: Problems) -> tuple[SipasNode, ...]:
+    """Groups, contents or elements (with their contents): codes unique in the list, a provisional node
+    says why."""
     out: list[SipasNode] = []
     seen: set[str] = set()
     for i, entry in enumerate(raw):

@@ -1,8 +1,10 @@
 """Typed, validated view of one framework file (methodology as data).
 
 A :class:`FrameworkSpec` is what scoring reads: the criteria tree with the maxima actually used, the
-settings actually used, and the list of everything provisional (so the methodology page can show it).
-It is immutable and carries the sha256 of the file it came from.
+settings actually used, and the list of everything provisional (so the methodology page can show it),
+and what the file declares for the pages: precision, tie rule, method breaks, reporting components and
+the order of the groups. It is immutable and carries the text it was read from (the file, or the resolved
+document of a file that extends another) with its sha256.
 
 Terms:
 
@@ -247,7 +249,12 @@ class SipasSpec:
 
 @dataclass(frozen=True)
 class FrameworkSpec:
-    """One validated framework file. Build it with :func:`backend.frameworks.load_framework_file`."""
+    """One validated framework file. Build it with :func:`backend.frameworks.load_framework_file`.
+
+    ``source_text`` is the text stored in ``framework.source_text`` (the file, or for a file that extends
+    another the resolved document) and ``content_hash`` its sha256; ``resolved_from`` names the files a
+    resolved document came from (parent first; empty for a file that extends nothing).
+    """
 
     code: str
     version: str

@@ -45,6 +45,7 @@ class TreeBuilder:
         self._seen: set[str] = set()
 
     def build(self, nodes: Sequence[CriterionNode], parent: str | None = None, area: str | None = None) -> list[str]:
+        """Add ``nodes`` (and their subtrees) under ``parent``; returns the codes added."""
         codes: list[str] = []
         for node in nodes:
             code = self._node(node, parent, area)
@@ -53,6 +54,7 @@ class TreeBuilder:
         return codes
 
     def _node(self, raw: CriterionNode, parent: str | None, area: str | None) -> str | None:
+        """One node after its subtree (a placeholder keeps its place in file order); None if its code is taken."""
         path = f"criteria.{raw.code}"
         if raw.code in self._seen:
             self.problems.add(path, "duplicate_code")
@@ -91,6 +93,7 @@ class TreeBuilder:
         return raw.code
 
     def _check_mode(self, raw: CriterionNode, path: str, has_children: bool) -> None:
+        """A leaf has a mode allowed for the index and scope; an inner node has none."""
         if has_children:
             if raw.mode is not None:
                 self.problems.add(f"{path}.mode", "mode_on_inner")
