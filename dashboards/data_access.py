@@ -1,26 +1,29 @@
-"""The only module of the public app with Streamlit caches. Everything it returns comes through
-``backend.services.public_query`` (published, past-embargo result sets only).
+"""The public app's only cache adapter over the read model (backend/published).
 
-Cache keys: the store URL (so two stores never share entries) and, for result data, the result-set id.
-Result sets are immutable, so their rows and derived tables are cached without expiry; a correction is a
-new result set with a new id, hence a new key. The catalogue of visible sets is the only time-dependent
-query: it is cached for ``CATALOGUE_TTL`` seconds, which can only delay the moment a set appears after its
-embargo (never advance it).
+Pages make one call here per view and render what comes back. Cache keys: the store URL (two stores never
+share entries) and, for result data, the result-set id (a set's numbers never change; a correction is a new
+set with a new id). The catalogue of visible sets is the only time-dependent query: it is cached for
+``CATALOGUE_TTL`` seconds, so a set appears at most that long after its embargo and disappears at most that
+long after it is withdrawn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from backend.db import get_engine, session_scope
-from backend.services import public_query as q
+from backend.frameworks.spec import FrameworkSpec
+from backend.published import about, fmt, profile, sources, store, trends, views
+from backend.published.sets import Catalogue, ResultSetInfo
+from backend.published.tables import SetTables
+from backend.reference.lineage import Lineage
 from backend.settings import get_settings
-from dashboards.components import model
 
-CATALOGUE_TTL = 30
+CATALOGUE_TTL = 5
 
 
 def store_key() -> str:
@@ -33,84 +36,150 @@ def _session(db: str) -> Any:
 
 
 @st.cache_data(ttl=CATALOGUE_TTL, show_spinner=False)
-def catalogue(db: str) -> pd.DataFrame:
-    """The result set shown per (index, year, scope): visible sets only."""
+def catalogue(db: str) -> Catalogue:
     with _session(db) as session:
-        return q.current_result_sets(session)
-
-
-@st.cache_data(ttl=CATALOGUE_TTL, show_spinner=False)
-def visible_versions(db: str) -> pd.DataFrame:
-    """Every visible version (older corrected versions included), for the version note."""
-    with _session(db) as session:
-        return q.visible_result_sets(session)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def set_rows(db: str, set_id: int) -> pd.DataFrame:
-    with _session(db) as session:
-        return q.result_rows(session, int(set_id))
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def history_rows(db: str, set_ids: tuple[int, ...], metrics: tuple[str, ...]) -> pd.DataFrame:
-    """Rows of several sets restricted to some metrics (trends, histories)."""
-    with _session(db) as session:
-        return q.result_rows_many(session, set_ids, metrics=metrics)
+        return store.catalogue(session)
 
 
 @st.cache_data(show_spinner=False)
 def units(db: str) -> pd.DataFrame:
     with _session(db) as session:
-        return q.units_frame(session)
+        return store.units(session)
 
 
 @st.cache_data(show_spinner=False)
-def regions(db: str) -> pd.DataFrame:
+def region_names(db: str, lang: str) -> dict[str, str]:
     with _session(db) as session:
-        return q.regions_frame(session)
+        regions = store.regions(session)
+    gso = regions[regions["scheme"] == "gso6"]
+    return dict(zip(gso["code"], gso["name_vi" if lang == "vi" else "name_en"], strict=False))
 
 
-@st.cache_data(show_spinner=False)
-def lineage(db: str) -> pd.DataFrame:
+@st.cache_resource(show_spinner=False)
+def lineage(db: str) -> Lineage:
     with _session(db) as session:
-        return q.lineage_frame(session)
+        return store.lineage(session)
 
 
-@st.cache_data(show_spinner=False)
-def evaluation_years(db: str) -> pd.DataFrame:
+@st.cache_resource(show_spinner=False)
+def spec(db: str, framework_id: int) -> FrameworkSpec | None:
     with _session(db) as session:
-        return q.evaluation_years(session)
-
-
-@st.cache_data(show_spinner=False)
-def frameworks(db: str) -> pd.DataFrame:
-    with _session(db) as session:
-        return q.frameworks_frame(session)
-
-
-@st.cache_data(show_spinner=False)
-def criteria(db: str, framework_ids: tuple[int, ...] | None = None) -> pd.DataFrame:
-    with _session(db) as session:
-        return q.criteria_frame(session, framework_ids)
-
-
-@st.cache_data(show_spinner=False)
-def provisional_items(db: str) -> pd.DataFrame:
-    with _session(db) as session:
-        return q.provisional_items(session)
+        return store.framework_specs(session, [framework_id]).get(int(framework_id))
 
 
 @st.cache_data(ttl=300, show_spinner=False)
 def published_record(db: str) -> pd.DataFrame:
     with _session(db) as session:
-        return q.published_figures(session)
+        return store.published_record(session)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def unit_table(db: str, set_id: int, index_code: str) -> pd.DataFrame:
-    """Per-unit table of one result set (index with interval, rank, group; one column per component)."""
-    return model.unit_table(set_rows(db, set_id), units(db), index_code)
+def tables(db: str, info: ResultSetInfo) -> SetTables:
+    with _session(db) as session:
+        return store.set_tables(session, info, units(db), spec(db, info.framework_id))
+
+
+def _pair(db: str, info: ResultSetInfo) -> tuple[SetTables, SetTables | None]:
+    previous = catalogue(db).previous(info)
+    return tables(db, info), tables(db, previous) if previous is not None else None
+
+
+def unit_names(db: str, ids: Sequence[int], lang: str) -> dict[int, str]:
+    frame = units(db)
+    sel = frame[frame["unit_id"].isin([int(i) for i in ids])]
+    return dict(zip(sel["unit_id"].astype(int), sel["name_vi" if lang == "vi" else "name_en"], strict=False))
+
+
+# ---- views (one call per page) ------------------------------------------------------------------------
+
+
+def overview(db: str, info: ResultSetInfo) -> views.OverviewView:
+    return views.overview_view(*_pair(db, info), lineage(db))
+
+
+def map_view(db: str, info: ResultSetInfo, metric: str) -> views.MapView:
+    return views.map_view(*_pair(db, info), lineage(db), metric)
+
+
+def ranking(db: str, info: ResultSetInfo, metric: str) -> views.RankingView:
+    return views.ranking_view(*_pair(db, info), lineage(db), metric)
+
+
+def compare(db: str, info: ResultSetInfo, scope_codes: Sequence[str]) -> views.CompareView:
+    return views.compare_view(tables(db, info), scope_codes)
+
+
+def history(db: str, index_code: str, scope: str, metric: str | None = None) -> pd.DataFrame:
+    series = [tables(db, i) for i in catalogue(db).series(index_code, scope)]
+    return profile.history_frame(series, metric)
+
+
+def profile_view(db: str, info: ResultSetInfo, requested: str | None) -> profile.ProfileView | None:
+    """The profile of the requested unit (mapped through the lineage from another year's list); None when
+    the set has no such unit."""
+    current, previous = _pair(db, info)
+    chosen, mapped_from = profile.resolve_unit(current, requested, units(db), lineage(db))
+    if chosen is None:
+        return None
+    return profile.profile_view(
+        current, previous, lineage(db), chosen, history(db, info.index_code, info.unit_scope), mapped_from
+    )
+
+
+def unit_ids(db: str, scope_codes: Sequence[str]) -> list[int]:
+    """Unit ids of scope codes (``province_63:01``), in the given order; unknown codes are dropped."""
+    by_code = dict(zip(units(db)["scope_code"], units(db)["unit_id"].astype(int), strict=False))
+    return [by_code[c] for c in scope_codes if c in by_code]
+
+
+def trend_units(db: str, index_code: str, scope: str, lang: str) -> dict[str, str]:
+    """Every unit with a published figure in the series: scope code → "name (first–last year of validity)",
+    in the reader's alphabetical order."""
+    present = set(history(db, index_code, scope)["unit_id"].astype(int))
+    frame = units(db)
+    frame = frame[frame["unit_id"].isin(present)]
+    labels = {}
+    for row in frame.to_dict("records"):
+        start = pd.Timestamp(row["valid_from"]).year
+        end = pd.Timestamp(row["valid_to"]).year if row["valid_to"] is not None and pd.notna(row["valid_to"]) else ""
+        labels[str(row["scope_code"])] = f"{row['name_vi' if lang == 'vi' else 'name_en']} ({start}–{end})"
+    return dict(sorted(labels.items(), key=lambda item: fmt.vi_sort_key(item[1])))
+
+
+def trend(
+    db: str, index_code: str, scope: str, metric: str | None, unit_ids: Sequence[int], rule: str
+) -> trends.TrendView:
+    infos = catalogue(db).series(index_code, scope)
+    series = [tables(db, i) for i in infos]
+    specs = {i.framework_id: spec(db, i.framework_id) for i in infos}
+    kinds = dict(zip(units(db)["unit_id"].astype(int), units(db)["kind"], strict=False))
+    return trends.trend_view(series, specs, lineage(db), kinds, metric=metric, unit_ids=unit_ids, rule=rule)
+
+
+@st.cache_data(ttl=CATALOGUE_TTL, show_spinner=False)
+def methodology(db: str) -> about.MethodologyView:
+    with _session(db) as session:
+        frames = store.frameworks(session)
+        crit = store.criteria(session, [int(i) for i in frames["framework_id"]])
+        provisional = store.provisional_items(session)
+    return about.methodology_view(frames, crit, provisional, catalogue(db))
+
+
+def record(db: str, lang: str, year: int | None, index: str | None, unit_type: str | None) -> about.RecordView:
+    return about.record_view(published_record(db), lang, year=year, index=index, unit_type=unit_type)
+
+
+def source_line(db: str, info: ResultSetInfo | None, lang: str) -> str:
+    unpublished = info is not None and about.never_published(
+        info.index_code, info.unit_scope, info.year, published_record(db)
+    )
+    return sources.source_line(info, lang, unpublished_by_ministry=unpublished)
+
+
+def year_sheets(db: str, index_code: str, year: int) -> list[tuple[str, pd.DataFrame]]:
+    cat = catalogue(db)
+    chosen = [cat.get(index_code, scope, year) for scope in cat.scopes(index_code, year)]
+    return sources.year_sheets([tables(db, i) for i in chosen if i is not None], units(db))
 
 
 @st.cache_resource(show_spinner=False)

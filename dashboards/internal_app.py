@@ -16,16 +16,15 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from backend.auth.users import authenticate  # noqa: E402
-from backend.db import ensure_current, session_scope  # noqa: E402
 from backend.errors import DomainError  # noqa: E402
-from dashboards.internal_pages.common import IDLE_SECONDS, current_actor, tr  # noqa: E402
+from dashboards import internal_access as ia  # noqa: E402
+from dashboards.internal_pages.common import IDLE_SECONDS, current_actor, lang, t  # noqa: E402
 
-st.set_page_config(page_title="PAR INDEX / SIPAS — nội bộ", page_icon="🔒", layout="wide")
+st.set_page_config(page_title=t("internal.app_title"), page_icon=":material/lock:", layout="wide")
 
 with st.sidebar:
     st.segmented_control(
-        "Ngôn ngữ / Language",
+        t("internal.lang_label"),
         ["vi", "en"],
         default="vi",
         key="lang",
@@ -34,22 +33,16 @@ with st.sidebar:
 
 
 def login_page() -> None:
-    st.title(tr("Đăng nhập hệ thống nội bộ", "Sign in to the internal system"))
-    st.caption(
-        tr(
-            "Dành cho cán bộ Bộ Nội vụ và đơn vị được phân quyền.",
-            "For Ministry of Home Affairs staff and authorised units.",
-        )
-    )
+    st.title(t("internal.login.title"))
+    st.caption(t("internal.login.caption"))
     with st.form("login"):
-        username = st.text_input(tr("Tên đăng nhập", "Username"), key="login_username")
-        password = st.text_input(tr("Mật khẩu", "Password"), type="password", key="login_password")
-        submitted = st.form_submit_button(tr("Đăng nhập", "Sign in"))
+        username = st.text_input(t("internal.login.username"), key="login_username")
+        password = st.text_input(t("internal.login.password"), type="password", key="login_password")
+        submitted = st.form_submit_button(t("internal.login.submit"))
     if submitted:
-        with session_scope() as session:
-            actor = authenticate(session, username.strip(), password)
+        actor = ia.login(username, password)
         if actor is None:
-            st.error(tr("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."))
+            st.error(t("internal.login.wrong"))
         else:
             st.session_state["actor"] = actor
             st.session_state["last_activity"] = time.time()
@@ -63,31 +56,26 @@ def logout_page() -> None:
 
 
 try:
-    ensure_current()
+    ia.check_store()
 except DomainError as exc:
-    st.error(exc.message(st.session_state.get("lang") or "vi"))
+    st.error(exc.message(lang()))
     st.stop()
 
 actor = current_actor()
 if actor is None:
-    pages = [st.Page(login_page, title=tr("Đăng nhập", "Sign in"), icon="🔑", url_path="login")]
+    pages = [st.Page(login_page, title=t("internal.nav.login"), icon=":material/login:", url_path="login")]
 else:
     st.session_state["last_activity"] = time.time()
     with st.sidebar:
         st.caption(f"{actor.username} — {', '.join(sorted(actor.roles))}")
-        st.caption(
-            tr(
-                f"Tự đăng xuất sau {IDLE_SECONDS // 60} phút không hoạt động.",
-                f"Signed out after {IDLE_SECONDS // 60} idle minutes.",
-            )
-        )
+        st.caption(t("internal.idle", minutes=IDLE_SECONDS // 60))
     pages = []
     if actor.can("view_drafts") or actor.can("view_own_unit_drafts"):
         pages.append(
             st.Page(
                 "internal_pages/result_sets.py",
-                title=tr("Bộ kết quả", "Result sets"),
-                icon="📊",
+                title=t("internal.nav.results"),
+                icon=":material/table_chart:",
                 url_path="results",
                 default=True,
             )
@@ -96,14 +84,16 @@ else:
         pages.append(
             st.Page(
                 "internal_pages/audit.py",
-                title=tr("Nhật ký kiểm toán", "Audit log"),
-                icon="🧾",
+                title=t("internal.nav.audit"),
+                icon=":material/receipt_long:",
                 url_path="audit",
                 default=not pages,
             )
         )
     pages.append(
-        st.Page(logout_page, title=tr("Đăng xuất", "Sign out"), icon="🚪", url_path="logout", default=not pages)
+        st.Page(
+            logout_page, title=t("internal.nav.logout"), icon=":material/logout:", url_path="logout", default=not pages
+        )
     )
 
 st.navigation(pages, position="sidebar").run()

@@ -21,9 +21,10 @@ import streamlit as st  # noqa: E402
 
 from backend.errors import DomainError  # noqa: E402
 from backend.i18n import LANGS, t  # noqa: E402
+from backend.published.sets import INDEXES  # noqa: E402
 from dashboards import data_access as da  # noqa: E402
 from dashboards.components.widgets import demo_banner, url_choice  # noqa: E402
-from dashboards.context import INDEX_PARAM, INDEXES, build_context, set_context  # noqa: E402
+from dashboards.context import INDEX_PARAM, build_context, set_context  # noqa: E402
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # local: no icon fetched from a CDN
@@ -85,7 +86,7 @@ def main() -> None:
         st.error(t("error.store", lang))
         st.stop()
 
-    present = [code for code in INDEXES if code in set(catalogue["index_code"])] or list(INDEXES)
+    present = catalogue.indexes() or list(INDEXES)
     by_param = {INDEX_PARAM[code]: code for code in present}
     index_param = url_choice(
         t("control.index", lang),
@@ -97,7 +98,7 @@ def main() -> None:
         container=sidebar,
     )
     index_code = by_param.get(index_param or "", present[0])
-    years = sorted({int(y) for y in catalogue.loc[catalogue["index_code"] == index_code, "year"]}, reverse=True)
+    years = catalogue.years(index_code)
     year_text = url_choice(
         t("control.year", lang),
         [str(y) for y in years],
@@ -120,8 +121,8 @@ def main() -> None:
         if catalogue.empty or not years:
             st.info(t("app.no_results", lang))
             st.stop()
-        if ctx.is_demo():
-            demo_years = sorted({int(y) for y in ctx.sets().query("dataset_kind == 'demo'")["year"]})
+        demo_years = sorted({s.year for s in catalogue.current if s.index_code == index_code and s.is_demo})
+        if demo_years:
             demo_banner(t("demo.title", lang), t("demo.body", lang, years=", ".join(map(str, demo_years))))
     try:
         navigation.run()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from backend.errors import PermissionDenied
+from backend.i18n import both
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "compute": frozenset({"analyst", "admin"}),
@@ -29,21 +30,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "view_audit": frozenset({"admin", "leader"}),
     "seed_demo": frozenset({"admin", "system"}),
-}
-
-ACTION_NAMES = {
-    "compute": ("tính toán kết quả", "compute results"),
-    "view_drafts": ("xem bản nháp", "view drafts"),
-    "view_own_unit_drafts": ("xem bản nháp của đơn vị mình", "view own unit's drafts"),
-    "appraise": ("thẩm định", "appraise"),
-    "agree": ("thống nhất kết quả (hội đồng)", "agree results (council)"),
-    "approve": ("phê duyệt", "approve"),
-    "publish": ("công bố", "publish"),
-    "withdraw": ("thu hồi", "withdraw"),
-    "view_phones": ("xem số điện thoại người trả lời", "view respondents' phone numbers"),
-    "manage_users": ("quản lý người dùng", "manage users"),
-    "view_audit": ("xem nhật ký kiểm toán", "view the audit log"),
-    "seed_demo": ("tạo dữ liệu minh họa", "seed demo data"),
 }
 
 
@@ -69,7 +55,7 @@ def require(actor: Actor, action: str) -> None:
     if action not in PERMISSIONS:
         raise ValueError(f"unknown action {action!r}")
     if not actor.can(action):
-        vi, en = ACTION_NAMES[action]
+        vi, en = both(f"auth.action.{action}")
         raise PermissionDenied(
             f"Người dùng {actor.username} không có quyền {vi}.",
             f"User {actor.username} is not allowed to {en}.",

@@ -90,6 +90,10 @@ class Lineage:
     def successors(self, unit: int) -> tuple[int, ...]:
         return tuple(new for new, _ in self._forward.get(int(unit), []))
 
+    def successor_links(self, unit: int) -> tuple[tuple[int, str], ...]:
+        """(successor, relation) pairs of ``unit`` (relation: continues, renamed or merged_into)."""
+        return tuple(self._forward.get(int(unit), []))
+
     # -- matching last year ---------------------------------------------------------------------------------
     def match(self, current: Iterable[int], previous: Collection[int]) -> dict[int, Match]:
         """Each current unit's counterpart among ``previous`` units (see the module docstring)."""

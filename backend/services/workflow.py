@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from backend.audit import record
 from backend.auth.permissions import Actor, require
 from backend.errors import DomainError, NotFoundError, ValidationError
+from backend.i18n import both
 from backend.models import AuditLog, Dataset, ResultSet
 
 # action -> (permission, allowed from-statuses, to-status)
@@ -25,14 +26,6 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "approve": ("approve", ("agreed",), "approved"),
     "publish": ("publish", ("approved",), "published"),
     "withdraw": ("withdraw", ("published",), "withdrawn"),
-}
-STATUS_NAMES = {
-    "draft": ("Bản nháp", "Draft"),
-    "appraised": ("Đã thẩm định", "Appraised"),
-    "agreed": ("Hội đồng đã thống nhất", "Agreed by council"),
-    "approved": ("Đã phê duyệt", "Approved"),
-    "published": ("Đã công bố", "Published"),
-    "withdrawn": ("Đã thu hồi", "Withdrawn"),
 }
 
 
@@ -70,7 +63,7 @@ def transition(
     require(actor, permission)
     result_set = _load(session, result_set_id)
     if result_set.status not in sources:
-        now_vi, now_en = STATUS_NAMES[result_set.status]
+        now_vi, now_en = both(f"workflow.status.{result_set.status}")
         raise DomainError(
             f"Không thể '{action}' bộ kết quả đang ở trạng thái '{now_vi}'.",
             f"Cannot '{action}' a result set whose status is '{now_en}'.",

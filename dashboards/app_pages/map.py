@@ -7,128 +7,74 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from backend.published import fmt
 from dashboards import data_access as da
-from dashboards.components import fmt, maps, model
-from dashboards.components.widgets import download_panel, url_choice
+from dashboards.components import maps
+from dashboards.components.widgets import url_choice
 from dashboards.context import INDEX_PARAM, get_context
-from dashboards.views import components_for, download_labels, file_stem, rows_for, stop_with, table_for
+from dashboards.views import comparison_notes, downloads, scope_and_set
 
 PROFILE_PAGE = "app_pages/province.py"
 
 ctx = get_context()
 t = ctx.t
-set_row = ctx.set_for("province")
-if set_row is None:
-    stop_with(ctx, t("common.no_set", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name("province")))
-assert set_row is not None
-
-rows = rows_for(ctx, set_row)
-table = table_for(ctx, set_row)
-main, _detail = components_for(rows, ctx.index_code)
-labels = ctx.metric_labels(set_row, main)
-n_units = len(table)
-
-st.header(t("map.title", index=ctx.index_name(), year=ctx.year, n=n_units))
-st.caption(ctx.source_line(set_row))
-
+info = scope_and_set(ctx, "province")
+base = da.tables(ctx.db, info)
+title = t("map.title", index=ctx.index_name(), year=ctx.year, n=len(base.units))
+st.header(title)
+st.caption(ctx.source(info))
 controls = st.columns([2, 3])
+options = ["index", *[m.short for m in base.components]]
 metric = url_choice(
     t("map.metric"),
-    ["index", *[model.metric_suffix(m) for m in main]],
+    options,
     key="metric",
     default="index",
-    format_func=lambda m: (
-        ctx.index_name()
-        if m == "index"
-        else labels.get(f"{ctx.index_code}.area.{m}", labels.get(f"{ctx.index_code}.{m}", m))
-    ),
+    format_func=lambda m: base.metric(m).label(ctx.lang),
     container=controls[0],
 )
-metric_name = (
-    ctx.index_code if metric == "index" else next((m for m in main if model.metric_suffix(m) == metric), ctx.index_code)
-)
-has_groups = metric_name == ctx.index_code and table["grp"].notna().any()
-colour_mode = url_choice(
+view = da.map_view(ctx.db, info, metric or "index")
+modes = ["group", "quantile"] if view.has_groups else ["quantile"]
+colour = url_choice(
     t("map.colour_by"),
-    ["group", "quantile"] if has_groups else ["quantile"],
+    modes,
     key="colour",
-    default="group" if has_groups else "quantile",
+    default=modes[0],
     format_func=lambda m: t(f"map.colour.{m}"),
     widget="segmented",
     container=controls[1],
 )
-
-prev_row, comp = ctx.comparison("province")
-prev_table = table_for(ctx, prev_row) if prev_row is not None else None
-changes = model.with_changes(table, prev_table, comp.comparable, ctx.lineage())
-value_column = "value" if metric_name == ctx.index_code else metric_name
-if metric_name == ctx.index_code:
-    shown_rank = changes["rank"]
-else:
-    shown_rank = model.computed_ranks(changes[value_column].where(changes["ranked"]))
-n_ranked = int(shown_rank.notna().sum())
-data = pd.DataFrame(
-    {
-        "code": changes["code"],
-        "value": changes[value_column] if value_column in changes else float("nan"),
-        "grp": changes["grp"] if metric_name == ctx.index_code else None,
-    }
-)
+table = view.table
+names = dict(zip(table["code"], table[ctx.name_col()], strict=False))
 colours, legend = maps.classify(
-    data,
-    colour_mode or "quantile",
-    labels={
-        "group_A": t("group.A"),
-        "group_B": t("group.B"),
-        "group_C": t("group.C"),
-        "group_other": t("group.other"),
-        "no_data": t("map.no_data"),
-    },
+    table[["code", "value", "grp"]],
+    colour or "quantile",
+    labels={**{f"group_{g}": t(f"group.{g}") for g in ("A", "B", "C", "other")}, "no_data": t("map.no_data")},
     number=ctx.num,
 )
-
-name_col = ctx.name_col()
-prev_year = int(prev_row["year"]) if prev_row is not None else None
-change_text_missing = t("map.change_not_comparable") if not comp.comparable else fmt.DASH
-tooltips: dict[str, dict[str, str]] = {}
-for i, row in changes.iterrows():
-    rank = shown_rank.iloc[i]
-    tied = bool((shown_rank == rank).sum() > 1) if pd.notna(rank) else False
-    tooltips[str(row["code"])] = {
-        "label": str(row[name_col]),
-        "score": ctx.num(row[value_column]) if pd.notna(row[value_column]) else t("map.no_data"),
-        "rank": fmt.rank_text(rank, n_ranked, ctx.lang, tied=tied, unranked=t("rankings.not_ranked")),
-        "change": ctx.signed(row["change"])
-        if metric_name == ctx.index_code and pd.notna(row["change"])
-        else (t("map.change_not_comparable") if row.get("basis") == "merged" else change_text_missing),
-        "group": str(row["grp"]) if isinstance(row["grp"], str) else fmt.DASH,
-    }
-
 geojson = da.geojson_for_year(ctx.year)
-features = {str(f["properties"]["code"]) for f in geojson["features"]}
-missing_shapes = sorted(set(table["code"]) - features)
-for code in features - set(tooltips):  # a province on the map without a published figure
-    props = next(f["properties"] for f in geojson["features"] if str(f["properties"]["code"]) == code)
-    tooltips[code] = {
-        "label": str(props["name_vi" if ctx.lang == "vi" else "name_en"]),
-        "score": t("map.no_data"),
-        "rank": fmt.DASH,
-        "change": fmt.DASH,
-        "group": fmt.DASH,
-    }
-
-fields = ["label", "score", "rank", "change"] + (["group"] if has_groups else [])
+tips = maps.tooltips(
+    table,
+    geojson,
+    lang=ctx.lang,
+    n_ranked=view.n_ranked,
+    no_data=t("map.no_data"),
+    unranked=t("rankings.not_ranked"),
+    not_comparable=t("map.change_not_comparable"),
+    comparable=view.comparison.comparable,
+)
+fields = ["label", "score", "rank", "change"] + (["group"] if view.has_groups else [])
 aliases = [
     t("map.tip.province"),
     t("map.tip.score"),
     t("map.tip.rank"),
-    t("map.tip.change", prev=prev_year or "–"),
+    t("map.tip.change", prev=view.comparison.previous_year or "–"),
     t("map.tip.group"),
 ][: len(fields)]
 fmap = maps.province_map(
     geojson,
     colours,
-    tooltips,
+    tips,
     tooltip_fields=fields,
     tooltip_aliases=aliases,
     archipelagos=da.archipelagos(),
@@ -138,58 +84,43 @@ map_col, side = st.columns([3, 1])
 with map_col:
     clicked = st_folium(
         fmap,
-        key=f"map_{ctx.index_code}_{ctx.year}_{metric}_{colour_mode}_{ctx.lang}",
+        key=f"map_{ctx.index_code}_{ctx.year}_{metric}_{colour}_{ctx.lang}",
         height=640,
         use_container_width=True,
         returned_objects=["last_active_drawing"],
     )
     st.markdown(maps.legend_html(legend, t("map.legend")), unsafe_allow_html=True)
+    features = {str(f["properties"]["code"]) for f in geojson["features"]}
     st.caption(t("map.caption", n=len(features), year=ctx.year) + " " + t("map.islands"))
-    if ctx.is_demo(set_row):
+    if info.is_demo:
         st.caption("⚠ " + t("demo.mark"))
-
-kind_of_year = str(table["kind"].iloc[0]) if not table.empty else "province_63"
+link = {"lang": ctx.lang, "index": INDEX_PARAM[ctx.index_code], "year": str(ctx.year)}
 drawing = (clicked or {}).get("last_active_drawing") if isinstance(clicked, dict) else None
-if drawing and isinstance(drawing, dict):
-    code = str((drawing.get("properties") or {}).get("code", ""))
-    if code in set(table["code"]):
-        st.switch_page(
-            PROFILE_PAGE,
-            query_params={
-                "lang": ctx.lang,
-                "index": INDEX_PARAM[ctx.index_code],
-                "year": str(ctx.year),
-                "unit": f"{kind_of_year}:{code}",
-            },
-        )
-
+code = str(((drawing or {}).get("properties") or {}).get("code", ""))
+if code in names:
+    scope_code = table.loc[table["code"] == code, "scope_code"].iloc[0]
+    st.switch_page(PROFILE_PAGE, query_params={**link, "unit": scope_code})
 with side:
     st.markdown(f"**{t('map.open_profile')}**")
-    names = dict(zip(table["scope_code"], table[name_col], strict=False))
-    ordered = sorted(names, key=lambda sc: fmt.vi_sort_key(str(names[sc])))
+    labels = dict(zip(table["scope_code"], table[ctx.name_col()], strict=False))
     choice = st.selectbox(
         t("map.choose_province"),
-        ordered,
+        sorted(labels, key=lambda c: fmt.vi_sort_key(labels[c])),
         index=None,
-        format_func=lambda sc: names[sc],
+        format_func=labels.get,
         placeholder=t("common.choose"),
         key="map_profile_choice",
     )
     if choice:
         st.page_link(
             PROFILE_PAGE,
-            label=t("map.go_profile", name=names[choice]),
+            label=t("map.go_profile", name=labels[choice]),
             icon=":material/arrow_forward:",
-            query_params={
-                "lang": ctx.lang,
-                "index": INDEX_PARAM[ctx.index_code],
-                "year": str(ctx.year),
-                "unit": choice,
-            },
+            query_params={**link, "unit": choice},
         )
     st.markdown(f"**{t('map.ranking_beside')}**")
     beside = (
-        pd.DataFrame({"rank": shown_rank, "name": changes[name_col], "value": changes[value_column]})
+        pd.DataFrame({"rank": table["rank"], "name": table[ctx.name_col()], "value": table["value"]})
         .sort_values(["rank", "value"], ascending=[True, False], na_position="last")
         .reset_index(drop=True)
     )
@@ -204,27 +135,24 @@ with side:
             "value": st.column_config.NumberColumn(t("map.tip.score"), format="%.2f"),
         },
     )
-    if comp.reason == "units_changed":
-        st.info(t("common.not_comparable_units", year=ctx.year, prev=prev_year))
-    if missing_shapes:
-        st.warning(t("map.missing_shapes", codes=", ".join(missing_shapes)))
+    comparison_notes(
+        ctx,
+        view.comparison.reason if view.comparison.reason == "units_changed" else "",
+        False,
+        view.comparison.previous_year,
+    )
+    missing = sorted(set(table["code"]) - features)
+    if missing:
+        st.warning(t("map.missing_shapes", codes=", ".join(missing)))
 
 screen = pd.DataFrame(
     {
-        t("rankings.col.code"): changes["code"],
-        t("rankings.col.name"): changes[name_col],
-        t("map.tip.score"): changes[value_column],
-        t("rankings.col.rank"): shown_rank,
-        t("rankings.col.change"): changes["change"] if metric_name == ctx.index_code else float("nan"),
-        t("rankings.col.group"): changes["grp"] if has_groups else None,
+        t("rankings.col.code"): table["code"],
+        t("rankings.col.name"): table[ctx.name_col()],
+        t("map.tip.score"): table["value"],
+        t("rankings.col.rank"): table["rank"],
+        t("rankings.col.change"): table["change"],
+        t("rankings.col.group"): table["grp"] if view.has_groups else None,
     }
 ).sort_values(t("rankings.col.code"))
-st.divider()
-download_panel(
-    key="map_dl",
-    labels=download_labels(ctx),
-    file_stem=file_stem(ctx, "map", metric),
-    screen=screen,
-    metadata=ctx.export_metadata([set_row], t("map.title", index=ctx.index_name(), year=ctx.year, n=n_units)),
-    lang=ctx.lang,
-)
+downloads(ctx, key="map_dl", page="map", screen=screen, infos=[info], title=title, stem_parts=[metric])

@@ -6,78 +6,43 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards.components import figures, model
-from dashboards.components.widgets import download_panel, url_choice
+from dashboards import data_access as da
+from dashboards.components import figures, tables
+from dashboards.components.widgets import url_choice
 from dashboards.context import get_context
-from dashboards.views import (
-    components_for,
-    download_labels,
-    file_stem,
-    rank_display,
-    ranking_frames,
-    rows_for,
-    scope_and_set,
-    table_for,
-    whole_year_sheets,
-)
+from dashboards.views import comparison_notes, downloads, file_stem, scope_and_set, set_header
 
 ctx = get_context()
 t = ctx.t
-scope, set_row = scope_and_set(ctx)
-
-rows = rows_for(ctx, set_row)
-table = table_for(ctx, set_row)
-main, detail = components_for(rows, ctx.index_code)
-st.header(t("rankings.title", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope)))
-st.caption(ctx.source_line(set_row))
-
-show_all = st.toggle(t("rankings.show_all"), key="rank_all", help=t("rankings.show_all_help")) if detail else False
-components = main + (detail if show_all else [])
-labels = ctx.metric_labels(set_row, components)
-sort_options = ["value", *[m for m in components if m in table.columns]]
-sort_metric = url_choice(
+info = scope_and_set(ctx)
+base = da.tables(ctx.db, info)
+title = t("rankings.title", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(info.unit_scope))
+set_header(ctx, title, info)
+show_all = st.toggle(t("rankings.show_all"), key="rank_all", help=t("rankings.show_all_help")) if base.detail else False
+metrics = [*base.components, *(base.detail if show_all else ())]
+sort_by = url_choice(
     t("rankings.rank_by"),
-    [model.metric_suffix(m) if m != "value" else "index" for m in sort_options],
+    ["index", *[m.short for m in metrics]],
     key="by",
     default="index",
-    format_func=lambda s: (
-        ctx.index_name()
-        if s == "index"
-        else labels.get(next(m for m in sort_options if model.metric_suffix(m) == s), s)
-    ),
+    format_func=lambda s: base.metric(s).label(ctx.lang),
 )
-sort_column = (
-    "value"
-    if sort_metric in (None, "index")
-    else next(m for m in sort_options if model.metric_suffix(m) == sort_metric)
+view = da.ranking(ctx.db, info, sort_by or "index")
+comp = view.comparison
+frame, styler = tables.ranking_table(
+    view.table,
+    ctx.lang,
+    components=[(m.code, m.label(ctx.lang)) for m in metrics],
+    region_names=da.region_names(ctx.db, ctx.lang),
+    show_change=view.show_change,
+    show_rank_change=view.show_rank_change,
 )
-
-prev_row, comp = ctx.comparison(scope)
-prev_table = table_for(ctx, prev_row) if prev_row is not None else None
-prev_year = int(prev_row["year"]) if prev_row is not None else None
-changes = model.with_changes(table, prev_table, comp.comparable, ctx.lineage())
-frame, styler = ranking_frames(
-    ctx, changes, components, labels, show_change=comp.comparable and sort_column == "value", sort_metric=sort_column
-)
-n_ranked = model.ranked_count(table)
-st.markdown(
-    t(
-        "rankings.counts",
-        n=len(table),
-        ranked=n_ranked,
-        unranked=len(table) - n_ranked,
-        ties=int(table["tied"].sum()),
-    )
-)
-if comp.reason == "units_changed":
-    st.info(t("common.not_comparable_units", year=ctx.year, prev=prev_year))
-elif comp.reason == "partly_units_changed":
-    st.info(t("common.partly_comparable", prev=prev_year))
-if comp.method_changed:
-    st.caption("⚠ " + t("common.method_changed", prev=prev_year))
-if sort_column != "value":
+n_ranked = base.n_ranked
+n = len(base.units)
+st.markdown(t("rankings.counts", n=n, ranked=n_ranked, unranked=n - n_ranked, ties=view.n_tied))
+comparison_notes(ctx, comp.reason, comp.method_changed, comp.previous_year)
+if not view.official_rank:
     st.caption(t("rankings.computed_rank_note"))
-
 st.dataframe(
     styler,
     hide_index=True,
@@ -89,26 +54,21 @@ st.dataframe(
 )
 st.caption(t("rankings.legend"))
 
-# ---- confidence intervals ----------------------------------------------------------------------------------
-if table["ci_low"].notna().any():
-    ordered = changes[changes["value"].notna()].sort_values(["ranked", "rank", "code"], ascending=[False, True, True])
-
-    def range_text(low: object, high: object) -> str:
-        return f" ({int(low)}–{int(high)})" if pd.notna(low) and pd.notna(high) else ""  # type: ignore[call-overload]
-
-    ordered = ordered.assign(
-        rank_text=[
-            rank_display(r, tied, t("rankings.not_ranked")) + range_text(lo, hi)
-            for r, tied, lo, hi in zip(
-                ordered["rank"], ordered["tied"], ordered["rank_low"], ordered["rank_high"], strict=False
-            )
-        ]
-    )
-    national = model.national_values(rows).get(ctx.index_code)
+units = view.tables.units
+if units["ci_low"].notna().any():
+    ordered = units[units["value"].notna()]
+    rank_text = [
+        ("=" if tied else "")
+        + (str(int(r)) if pd.notna(r) else t("rankings.not_ranked"))
+        + (f" ({int(lo)}–{int(hi)})" if pd.notna(lo) and pd.notna(hi) else "")
+        for r, tied, lo, hi in zip(
+            ordered["rank"], ordered["tied"], ordered["rank_low"], ordered["rank_high"], strict=False
+        )
+    ]
     fig = figures.ci_ranking_figure(
-        ordered,
-        names=[str(n) for n in ordered[ctx.name_col()]],
-        national=national,
+        ordered.assign(rank_text=rank_text),
+        names=[str(x) for x in ordered[ctx.name_col()]],
+        national=base.national.get(ctx.index_code),
         labels={
             "score": ctx.index_name(),
             "ci": t("rankings.ci"),
@@ -118,36 +78,26 @@ if table["ci_low"].notna().any():
             "group_none": t("group.none"),
         },
         title=t("rankings.ci_title", index=ctx.index_name(), year=ctx.year),
-        source=ctx.source_line(set_row),
+        source=ctx.source(info),
         lang=ctx.lang,
-        demo_label=ctx.demo_label(set_row),
+        demo_label=ctx.demo_label(info),
     )
-    st.plotly_chart(fig, config=figures.plotly_config(file_stem(ctx, "ci", scope)), key="rank_ci")
+    st.plotly_chart(fig, config=figures.plotly_config(file_stem(ctx, "ci", info.unit_scope)), key="rank_ci")
     st.caption(t("rankings.ci_note"))
 else:
     st.caption(t("rankings.no_ci"))
 
-st.divider()
-download_panel(
+notes = [
+    t("rankings.not_ranked") if pd.isna(r) else (t("rankings.tied") if tied else "")
+    for r, tied in zip(view.table["sort_rank"], view.table["sort_tied"], strict=False)
+]
+downloads(
+    ctx,
     key="rank_dl",
-    labels=download_labels(ctx),
-    file_stem=file_stem(ctx, "rankings", scope),
-    screen=frame.assign(
-        **{
-            t("rankings.col.note"): [
-                t("rankings.not_ranked") if pd.isna(r) else (t("rankings.tied") if tied else "")
-                for r, tied in zip(
-                    frame[t("rankings.col.rank")], model.rank_by(changes, sort_column)["sort_tied"], strict=False
-                )
-            ]
-        }
-    ),
-    metadata=ctx.export_metadata(
-        [set_row], t("rankings.title", index=ctx.index_name(), year=ctx.year, scope=ctx.scope_name(scope))
-    ),
-    lang=ctx.lang,
-    whole_year=lambda: whole_year_sheets(ctx),
-    whole_metadata=ctx.export_metadata(
-        [ctx.set_for(s) for s in ctx.scopes()], t("download.whole_year_title", index=ctx.index_name(), year=ctx.year)
-    ),
+    page="rankings",
+    screen=frame.assign(**{t("rankings.col.note"): notes}),
+    infos=[info],
+    title=title,
+    whole_year=True,
+    stem_parts=[info.unit_scope],
 )

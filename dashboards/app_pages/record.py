@@ -3,37 +3,31 @@ uncertain figures stay visibly flagged. Official only: no demo data is ever show
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from backend.services.exports import ExportMetadata
 from dashboards import data_access as da
+from dashboards.components import tables
 from dashboards.components.widgets import download_panel, url_choice
 from dashboards.context import get_context
-from dashboards.views import download_labels, styled
-
-URL = re.compile(r"https?://\S+")
 
 ctx = get_context()
-t = ctx.t
+t, lang = ctx.t, ctx.lang
 st.header(t("record.title"))
 st.markdown(t("record.intro"))
-
-record = da.published_record(ctx.db)
-if record.empty:
+everything = da.record(ctx.db, lang, None, None, None)
+if everything.figures.empty:
     st.info(t("record.empty"))
     st.stop()
-
-years = [str(y) for y in sorted(record["year"].unique(), reverse=True)]
 cols = st.columns(3)
+every = lambda v: t("record.all") if v == "all" else v  # noqa: E731
 year = url_choice(
     t("record.year"),
-    ["all", *years],
+    ["all", *map(str, everything.years)],
     key="ryear",
     default="all",
-    format_func=lambda y: t("record.all") if y == "all" else y,
+    format_func=every,
     container=cols[0],
 )
 index = url_choice(
@@ -41,51 +35,26 @@ index = url_choice(
     ["all", "PAR_INDEX", "SIPAS"],
     key="rindex",
     default="all",
-    format_func=lambda i: t("record.all") if i == "all" else t(f"index.{i}"),
+    format_func=lambda i: every(i) if i == "all" else t(f"index.{i}"),
     container=cols[1],
 )
-types = ["all", *sorted(record["unit_type"].unique())]
 unit_type = url_choice(
     t("record.unit_type"),
-    types,
+    ["all", *everything.unit_types],
     key="rtype",
     default="all",
-    format_func=lambda u: t("record.all") if u == "all" else t(f"record.type.{u}"),
+    format_func=lambda u: every(u) if u == "all" else t(f"record.type.{u}"),
     container=cols[2],
 )
-sel = record
-if year and year != "all":
-    sel = sel[sel["year"] == int(year)]
-if index and index != "all":
-    sel = sel[(sel["metric"] == index) | sel["metric"].str.startswith(index + ".")]
-if unit_type and unit_type != "all":
-    sel = sel[sel["unit_type"] == unit_type]
-
-n_derived, n_uncertain = int(sel["is_derived"].sum()), int(sel["is_uncertain"].sum())
-st.markdown(t("record.counts", n=len(sel), derived=n_derived, uncertain=n_uncertain))
-
-
-def flag_text(derived: bool, uncertain: bool) -> str:
-    flags = []
-    if uncertain:
-        flags.append("⚠ " + t("record.flag.uncertain"))
-    if derived:
-        flags.append("△ " + t("record.flag.derived"))
-    return " · ".join(flags)
-
-
-def source_link(source: str) -> str | None:
-    match = URL.search(source or "")
-    return match.group(0) if match else None
-
-
-def source_title(source: str, note: str) -> str:
-    text = URL.sub("", source or "").strip()
-    if note:
-        text = text.replace(f"[{note}]", "").strip()
-    return text
-
-
+view = da.record(
+    ctx.db,
+    lang,
+    None if year in (None, "all") else int(year),
+    None if index in (None, "all") else index,
+    None if unit_type in (None, "all") else unit_type,
+)
+sel = view.figures
+st.markdown(t("record.counts", n=len(sel), derived=view.n_derived, uncertain=view.n_uncertain))
 shown = pd.DataFrame(
     {
         t("common.year"): sel["year"],
@@ -94,26 +63,17 @@ shown = pd.DataFrame(
         t("record.unit"): sel["unit_name"],
         t("record.score"): sel["score"],
         t("record.rank"): sel["rank"].astype("Float64"),
-        t("record.flags"): [flag_text(d, u) for d, u in zip(sel["is_derived"], sel["is_uncertain"], strict=False)],
+        t("record.flags"): sel["flags"],
         t("record.note"): sel["note"],
-        t("record.source"): [source_title(s, n) for s, n in zip(sel["source"], sel["note"], strict=False)],
-        t("record.link"): sel["source"].map(source_link),
+        t("record.source"): sel["source_title"],
+        t("record.link"): sel["link"],
     }
 )
-
-
-def highlight(row: pd.Series) -> list[str]:
-    flagged = bool(row[t("record.flags")])
-    return ["background-color: #fff4e5" if flagged else "" for _ in row]
-
-
-styler = styled(
-    shown,
-    {
-        t("record.score"): ctx.num,
-        t("record.rank"): lambda v: "" if pd.isna(v) else str(int(v)),
-    },
-).apply(highlight, axis=1)
+styler = (
+    tables.number_table(shown, lang, [t("record.score")])
+    .format(lambda v: "" if pd.isna(v) else str(int(v)), subset=[t("record.rank")])
+    .apply(lambda row: ["background-color: #fff4e5" if row[t("record.flags")] else "" for _ in row], axis=1)
+)
 st.dataframe(
     styler,
     hide_index=True,
@@ -124,7 +84,6 @@ st.dataframe(
     key="record_table",
 )
 st.caption(t("record.legend"))
-
 meta = ExportMetadata(
     title=t("record.title"),
     index_code="" if index in (None, "all") else index,
@@ -135,15 +94,12 @@ meta = ExportMetadata(
     url=ctx.share_url(),
     notes=[t("record.legend")],
 )
-export = sel.drop(columns=["figure_id"]).assign(
-    flags=[flag_text(d, u) for d, u in zip(sel["is_derived"], sel["is_uncertain"], strict=False)]
-)
 st.divider()
 download_panel(
     key="record_dl",
-    labels=download_labels(ctx),
+    labels={k: t(f"download.{k}") for k in ("csv_screen", "xlsx_screen", "csv_year", "xlsx_year", "metadata", "note")},
     file_stem=f"published_record_{year or 'all'}_{(index or 'all').lower()}",
-    screen=export,
+    screen=sel.drop(columns=["figure_id", "source_title", "link"]),
     metadata=meta,
-    lang=ctx.lang,
+    lang=lang,
 )

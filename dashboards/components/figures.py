@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboards.components.model import Break
+from backend.published.trends import Break
 
 GROUP_COLOURS = {"A": "#1b7837", "B": "#7fbf7b", "C": "#f1a340", None: "#9e9e9e"}
 NATIONAL_COLOUR = "#444444"

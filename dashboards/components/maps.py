@@ -95,6 +95,44 @@ def classify(
     return colours, legend
 
 
+def tooltips(
+    table: pd.DataFrame,
+    geojson: Mapping[str, Any],
+    *,
+    lang: str,
+    n_ranked: int,
+    no_data: str,
+    unranked: str,
+    not_comparable: str,
+    comparable: bool,
+) -> dict[str, dict[str, str]]:
+    """Tooltip texts per province code from the map view's table (``code``, names, ``value``, ``rank``,
+    ``tied``, ``change``, ``basis``, ``grp``); a province on the map without a published figure says so."""
+    from backend.published import fmt
+
+    name = "name_vi" if lang == "vi" else "name_en"
+    missing_change = not_comparable if not comparable else fmt.DASH
+    out: dict[str, dict[str, str]] = {}
+    for row in table.to_dict("records"):
+        change = row.get("change")
+        out[str(row["code"])] = {
+            "label": str(row[name]),
+            "score": fmt.number(row["value"], lang) if pd.notna(row["value"]) else no_data,
+            "rank": fmt.rank_text(row["rank"], n_ranked, lang, tied=bool(row["tied"]), unranked=unranked),
+            "change": fmt.signed(change, lang)
+            if change is not None and pd.notna(change)
+            else (not_comparable if row.get("basis") == "merged" else missing_change),
+            "group": str(row["grp"]) if isinstance(row.get("grp"), str) else fmt.DASH,
+        }
+    for feature in geojson["features"]:
+        props = feature["properties"]
+        code = str(props["code"])
+        if code not in out:
+            label = str(props["name_vi" if lang == "vi" else "name_en"])
+            out[code] = {"label": label, "score": no_data, "rank": fmt.DASH, "change": fmt.DASH, "group": fmt.DASH}
+    return out
+
+
 def with_properties(geojson: Mapping[str, Any], properties: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """A new FeatureCollection whose features carry extra properties (by ``properties.code``); the input
     (a cached, shared object) is left untouched."""

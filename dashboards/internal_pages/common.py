@@ -1,12 +1,14 @@
-"""Small helpers shared by the internal pages: language, the logged-in actor, idle timeout, errors."""
+"""Small helpers shared by the internal pages: language, the logged-in actor, idle timeout, column labels."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import streamlit as st
 
 from backend.auth.permissions import Actor
+from backend.i18n import t as translate
 
 IDLE_SECONDS = 30 * 60
 
@@ -16,8 +18,14 @@ def lang() -> str:
     return "en" if value == "en" else "vi"
 
 
-def tr(vi: str, en: str) -> str:
-    return en if lang() == "en" else vi
+def t(key: str, **kwargs: Any) -> str:
+    """A message of the one catalogue (backend/i18n) in the reader's language."""
+    return translate(key, lang(), **kwargs)
+
+
+def labels(prefix: str, keys: list[str]) -> dict[str, str]:
+    """Column labels ``prefix.<key>`` for ``st.dataframe(column_config=…)``."""
+    return {key: t(f"{prefix}.{key}") for key in keys}
 
 
 def current_actor() -> Actor | None:
@@ -34,6 +42,6 @@ def current_actor() -> Actor | None:
 def require_actor() -> Actor:
     actor = current_actor()
     if actor is None:
-        st.error(tr("Vui lòng đăng nhập.", "Please sign in."))
+        st.error(t("internal.login.please"))
         st.stop()
     return actor  # type: ignore[return-value]

@@ -11,8 +11,12 @@ import pandas as pd
 import pytest
 
 from backend.i18n import LANGS, catalogue, t
-from dashboards.components import figures, fmt, maps, model
-from dashboards.components.summary import standard_summary
+from backend.published import fmt
+from backend.published.profile import history_frame, profile_view
+from backend.published.trends import Break, trend_view
+from backend.reference.lineage import RULES
+from dashboards.components import figures, maps
+from tests.factories_published import KINDS, LINEAGE, SPEC, SPEC_2025, T2023, T2024, T2025
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,8 +136,8 @@ def test_every_literal_key_used_in_the_app_exists() -> None:
         ("group", ["A", "B", "C", "other", "none"]),
         ("framework.status", ["official", "provisional"]),
         ("dataset", ["demo", "official"]),
-        ("trends.rule_name", list(model.MERGE_RULES)),
-        ("trends.rule_explain", list(model.MERGE_RULES)),
+        ("trends.rule_name", list(RULES)),
+        ("trends.rule_explain", list(RULES)),
         ("trends.rule_label", ["mean", "weighted", "mean_fallback"]),
         ("map.colour", ["group", "quantile"]),
         ("overview.section", ["top", "bottom", "risers", "fallers"]),
@@ -156,251 +160,11 @@ def test_t_formats_and_falls_back() -> None:
     assert t("overview.vs_year", "xx", year=1) == "so với 1"  # unknown language: Vietnamese
 
 
-# ---- data shaping ---------------------------------------------------------------------------------------
-
-
-def _units() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "unit_id": [1, 2, 3, 4, 10, 11],
-            "kind": ["province_63"] * 4 + ["province_34"] * 2,
-            "code": ["01", "02", "03", "04", "01", "02"],
-            "name_vi": ["Hà Nội", "Hà Giang", "Cao Bằng", "Đà Nẵng", "Hà Nội", "Tuyên Quang"],
-            "name_en": ["Ha Noi", "Ha Giang", "Cao Bang", "Da Nang", "Ha Noi", "Tuyen Quang"],
-            "region_code": ["DBSH", "TDMNPB", "TDMNPB", "BTB", "DBSH", "TDMNPB"],
-            "par_ranked": [True, True, True, False, True, True],
-            "valid_from": [dt.date(2008, 8, 1)] * 4 + [dt.date(2025, 7, 1)] * 2,
-            "valid_to": [dt.date(2025, 6, 30)] * 4 + [None, None],
-        }
-    )
-
-
-def _rows(
-    set_id: int, values: dict[int, tuple[float, float, float]], ranks: dict[int, int | None], kind="province_63"
-) -> pd.DataFrame:
-    """Rows of a PAR-like set: index = A1 + A2 (max 40 + 60)."""
-    units = _units().set_index("unit_id")
-    records = []
-    for unit_id, (index, a1, a2) in values.items():
-        for metric, value, max_value in (
-            ("PAR_INDEX", index, 100.0),
-            ("PAR_INDEX.area.A1", a1, 40.0),
-            ("PAR_INDEX.area.A2", a2, 60.0),
-        ):
-            records.append(
-                {
-                    "result_set_id": set_id,
-                    "scope": "unit",
-                    "scope_code": f"{kind}:{units.loc[unit_id, 'code']}",
-                    "unit_id": unit_id,
-                    "metric": metric,
-                    "value": value,
-                    "max_value": max_value,
-                    "ci_low": index - 1 if metric == "PAR_INDEX" else None,
-                    "ci_high": index + 1 if metric == "PAR_INDEX" else None,
-                    "rank": ranks.get(unit_id) if metric == "PAR_INDEX" else None,
-                    "rank_low": None,
-                    "rank_high": None,
-                    "grp": ("A" if index >= 90 else "B") if metric == "PAR_INDEX" else None,
-                    "n": 100 * unit_id,
-                }
-            )
-    frame = pd.DataFrame(records)
-    for metric, group in frame.groupby("metric"):
-        records.append(
-            {
-                "result_set_id": set_id,
-                "scope": "national",
-                "scope_code": "VN",
-                "metric": metric,
-                "value": group["value"].mean(),
-                "max_value": group["max_value"].iloc[0],
-            }
-        )
-        for region, sub in group.assign(region=group["unit_id"].map(units["region_code"])).groupby("region"):
-            records.append(
-                {
-                    "result_set_id": set_id,
-                    "scope": "region",
-                    "scope_code": region,
-                    "metric": metric,
-                    "value": sub["value"].mean(),
-                    "max_value": sub["max_value"].iloc[0],
-                }
-            )
-    out = pd.DataFrame(records)
-    out["rank"] = out["rank"].astype("Int64")
-    out["unit_id"] = out["unit_id"].astype("Int64")
-    return out
-
-
-ROWS_2024 = _rows(
-    1,
-    {1: (91.0, 37.0, 54.0), 2: (88.0, 35.0, 53.0), 3: (88.0, 36.0, 52.0), 4: (80.0, 30.0, 50.0)},
-    {1: 1, 2: 2, 3: 2, 4: None},
-)
-ROWS_2023 = _rows(
-    0,
-    {1: (89.0, 36.0, 53.0), 2: (89.5, 35.5, 54.0), 3: (85.0, 35.0, 50.0), 4: (79.0, 30.0, 49.0)},
-    {1: 2, 2: 1, 3: 3, 4: None},
-)
-
-
-def test_unit_table_marks_ties_and_unranked() -> None:
-    table = model.unit_table(ROWS_2024, _units(), "PAR_INDEX")
-    assert table["name_vi"].tolist() == ["Hà Nội", "Hà Giang", "Cao Bằng", "Đà Nẵng"]
-    assert table["tied"].tolist() == [False, True, True, False]
-    assert table["ranked"].tolist() == [True, True, True, False]
-    assert {"PAR_INDEX.area.A1", "PAR_INDEX.area.A2"} <= set(table.columns)
-    assert model.ranked_count(table) == 3
-
-
-def test_components_and_labels() -> None:
-    main, detail = model.component_metrics(
-        ["PAR_INDEX", "PAR_INDEX.area.A10", "PAR_INDEX.area.A2", "PAR_INDEX.block.survey", "SIPAS"], "PAR_INDEX"
-    )
-    assert main == ["PAR_INDEX.area.A2", "PAR_INDEX.area.A10"]
-    assert detail == ["PAR_INDEX.block.survey"]
-    assert model.component_metrics(["SIPAS", "SIPAS.policy", "SIPAS.services", "SIPAS.policy.P1"], "SIPAS") == (
-        ["SIPAS.policy", "SIPAS.services"],
-        ["SIPAS.policy.P1"],
-    )
-    criteria = pd.DataFrame({"code": ["A2"], "name_vi": ["Thể chế"], "name_en": ["Institutions"]})
-    labels = model.metric_labels(["PAR_INDEX.area.A2", "PAR_INDEX.block.x"], criteria, "en", {"PAR_INDEX.block.x": "X"})
-    assert labels == {"PAR_INDEX.area.A2": "A2. Institutions", "PAR_INDEX.block.x": "X"}
-
-
-def test_changes_only_for_comparable_units() -> None:
-    cur = model.unit_table(ROWS_2024, _units(), "PAR_INDEX")
-    prev = model.unit_table(ROWS_2023, _units(), "PAR_INDEX")
-    changed = model.with_changes(cur, prev, True).set_index("unit_id")
-    assert changed.loc[1, "change"] == pytest.approx(2.0)
-    assert changed.loc[1, "rank_change"] == 1  # 2nd → 1st: up one place
-    assert changed.loc[2, "rank_change"] == -1
-    assert pd.isna(changed.loc[4, "rank_change"])  # unranked both years
-    not_comparable = model.with_changes(cur, prev, False)
-    assert not_comparable["change"].isna().all()
-
-
-def test_rank_by_component_computes_competition_ranks() -> None:
-    table = model.unit_table(ROWS_2024, _units(), "PAR_INDEX")
-    ranked = model.rank_by(table, "PAR_INDEX.area.A2")
-    assert ranked["code"].tolist()[:3] == ["01", "02", "03"]
-    assert ranked["sort_rank"].tolist()[:3] == [1, 2, 3]
-    assert pd.isna(ranked["sort_rank"].iloc[3])  # the unranked unit stays unranked
-
-
-def test_profile_components_and_strengths() -> None:
-    table = model.unit_table(ROWS_2024, _units(), "PAR_INDEX")
-    profile = model.profile_components(
-        ROWS_2024, table, 3, ["PAR_INDEX.area.A1", "PAR_INDEX.area.A2"], "PAR_INDEX"
-    ).set_index("metric")
-    a1 = profile.loc["PAR_INDEX.area.A1"]
-    assert a1["value_pct"] == pytest.approx(90.0)  # 36 / 40
-    assert a1["national"] == pytest.approx((37 + 35 + 36 + 30) / 4)
-    assert a1["region"] == pytest.approx((35 + 36) / 2)  # TDMNPB: units 2 and 3
-    assert a1["best"] == pytest.approx(37.0) and a1["best_unit_id"] == 1
-    assert a1["rank"] == 2
-    strengths, weaknesses = model.strengths_weaknesses(profile.reset_index(), "PAR_INDEX")
-    assert set(strengths["metric"]) | set(weaknesses["metric"]) <= {"PAR_INDEX.area.A1", "PAR_INDEX.area.A2"}
-    assert (strengths["gap_national"] > 0).all() and (weaknesses["gap_national"] < 0).all()
-
-
-def test_change_breakdown_is_additive_for_par() -> None:
-    changes = model.component_changes(
-        ROWS_2024, ROWS_2023, "province_63:03", ["PAR_INDEX.area.A1", "PAR_INDEX.area.A2"]
-    )
-    assert changes["change"].sum() == pytest.approx(88.0 - 85.0)
-    assert model.is_additive(ROWS_2024, "province_63:03", "PAR_INDEX", ["PAR_INDEX.area.A1", "PAR_INDEX.area.A2"])
-    assert not model.is_additive(ROWS_2024, "province_63:03", "PAR_INDEX", ["PAR_INDEX.area.A1"])
-
-
-LINEAGE = pd.DataFrame(
-    {
-        "old_unit_id": [1, 2, 3, 4],
-        "new_unit_id": [10, 11, 11, 4],
-        "relation": ["continues", "merged_into", "merged_into", "renamed"],
-        "effective": [dt.date(2025, 7, 1)] * 3 + [dt.date(2025, 1, 1)],
-        "old_kind": ["province_63"] * 4,
-        "new_kind": ["province_34", "province_34", "province_34", "province_63"],
-    }
-)
-
-
-def _history() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "year": [2023, 2023, 2024, 2024, 2025],
-            "unit_id": [2, 3, 2, 3, 11],
-            "value": [80.0, 90.0, 82.0, 86.0, 88.0],
-            "n": [100, 300, 100, pd.NA, 500],
-            "rank": [5, 1, 4, 2, 1],
-            "n_ranked": [63, 63, 63, 63, 34],
-        }
-    )
-
-
-def test_trend_rules_across_the_merger() -> None:
-    history = _history()
-    not_comparable = model.unit_series(history, [11], LINEAGE, "not_comparable")
-    assert not_comparable["year"].tolist() == [2025]
-    mean = model.unit_series(history, [11], LINEAGE, "mean").set_index("year")
-    assert mean.loc[2023, "value"] == pytest.approx(85.0)
-    assert mean.loc[2023, "source"] == "aggregate" and mean.loc[2025, "source"] == "own"
-    assert set(mean.loc[2023, "members"]) == {2, 3}
-    weighted = model.unit_series(history, [11], LINEAGE, "weighted").set_index("year")
-    assert weighted.loc[2023, "value"] == pytest.approx((80 * 100 + 90 * 300) / 400)
-    assert weighted.loc[2023, "rule_used"] == "weighted"
-    assert weighted.loc[2024, "rule_used"] == "mean_fallback"  # a form count is missing
-    assert weighted.loc[2024, "value"] == pytest.approx(84.0)
-    with pytest.raises(ValueError):
-        model.unit_series(history, [11], LINEAGE, "median")
-
-
-def test_breaks_from_frameworks_and_mergers() -> None:
-    sets = pd.DataFrame(
-        {
-            "index_code": ["PAR_INDEX"] * 4,
-            "unit_scope": ["province"] * 4,
-            "year": [2021, 2022, 2024, 2025],
-            "framework_code": ["P1149", "P876", "P876", "P876"],
-            "legal_basis": ["1149/QĐ-BNV", "876/QĐ-BNV", "876/QĐ-BNV", "876/QĐ-BNV"],
-        }
-    )
-    breaks = model.breaks_for(sets, LINEAGE, _units(), "PAR_INDEX", "province")
-    assert [(b.year, b.kind) for b in breaks] == [(2022, "method"), (2025, "units")]
-    assert breaks[0].label == "876/QĐ-BNV"
-
-
-def test_summary_statistics() -> None:
-    cur = model.unit_table(ROWS_2024, _units(), "PAR_INDEX")
-    prev = model.unit_table(ROWS_2023, _units(), "PAR_INDEX")
-    comps = ["PAR_INDEX.area.A1", "PAR_INDEX.area.A2"]
-    summary = standard_summary(
-        cur, ROWS_2024, "PAR_INDEX", comps, prev, ROWS_2023, comparable=True, top_n=1, bottom_n=1
-    )
-    assert summary.national == pytest.approx(86.75)
-    assert summary.national_change == pytest.approx(86.75 - 85.625)
-    assert summary.above_average == 3
-    assert (summary.rose, summary.fell, summary.unchanged) == (3, 1, 0)
-    assert summary.groups == {"A": 1, "B": 3, "C": 0}
-    assert summary.top["unit_id"].tolist() == [1]
-    assert summary.bottom["unit_id"].tolist() == [2, 3]  # tied last ranked place: both shown
-    assert summary.risers["unit_id"].iloc[0] == 1 or summary.risers["change"].iloc[0] == pytest.approx(3.0)
-    assert summary.fallers["unit_id"].tolist() == [2]
-    assert set(summary.regions["region_code"]) == {"DBSH", "TDMNPB", "BTB"}
-    comp = summary.components.set_index("metric")
-    assert comp.loc["PAR_INDEX.area.A1", "pct"] == pytest.approx(comp.loc["PAR_INDEX.area.A1", "value"] / 40 * 100)
-    not_comparable = standard_summary(cur, ROWS_2024, "PAR_INDEX", comps, prev, ROWS_2023, comparable=False)
-    assert not not_comparable.comparable and not_comparable.risers.empty
-    assert not_comparable.national_change is not None  # the national average still has a change
-
-
 # ---- figures --------------------------------------------------------------------------------------------
 
 
 def test_ci_ranking_figure_data() -> None:
-    table = model.unit_table(ROWS_2024, _units(), "PAR_INDEX").assign(rank_text=["1", "=2", "=2", "–"])
+    table = T2024.units.assign(rank_text=["1", "=2", "=2", "–"])
     labels = {
         "score": "Score",
         "ci": "CI",
@@ -430,9 +194,11 @@ def test_ci_ranking_figure_data() -> None:
 
 
 def test_trend_figure_dashes_aggregates_and_breaks_lines() -> None:
-    series = model.unit_series(_history(), [11], LINEAGE, "mean")
+    series = trend_view(
+        [T2023, T2024, T2025], {1: SPEC, 2: SPEC_2025}, LINEAGE, KINDS, unit_ids=[11], rule="mean"
+    ).series
     national = pd.DataFrame({"year": [2023, 2024, 2025], "value": [85.0, 86.0, 87.0]})
-    breaks = [model.Break(2025, "units", ""), model.Break(2022, "method", "876")]
+    breaks = [Break(2025, "units", ""), Break(2022, "method", "876")]
     labels = {"national": "N", "break_units": "merged", "break_method": "method", "rule.mean": "mean of predecessors"}
     fig = figures.trend_figure(
         national, series, names={11: "Tuyên Quang"}, breaks=breaks, labels=labels, title="T", source="S", lang="en"
@@ -448,15 +214,14 @@ def test_trend_figure_dashes_aggregates_and_breaks_lines() -> None:
 
 
 def test_profile_and_change_figures() -> None:
-    table = model.unit_table(ROWS_2024, _units(), "PAR_INDEX")
-    comps = ["PAR_INDEX.area.A1", "PAR_INDEX.area.A2"]
-    profile = model.profile_components(ROWS_2024, table, 3, comps, "PAR_INDEX")
+    view = profile_view(T2024, T2023, LINEAGE, "province_63:03", history_frame([T2023, T2024]))
+    profile = view.components
     labels = {"unit": "Cao Bằng", "national": "N", "region": "R", "best": "B", "pct_of_max": "%"}
     fig = figures.profile_components_figure(profile, metric_labels={}, labels=labels, title="T", source="S", lang="vi")
     bars = fig.data[0]
     assert list(bars.x) == pytest.approx(list(profile["value_pct"][::-1]))
     assert [trace.name for trace in fig.data] == ["Cao Bằng", "N", "R", "B"]
-    changes = model.component_changes(ROWS_2024, ROWS_2023, "province_63:03", comps)
+    changes = view.breakdown
     waterfall = figures.change_breakdown_figure(
         changes,
         total_change=3.0,
@@ -589,22 +354,6 @@ def test_legend_html_lists_items() -> None:
     assert "Không có dữ liệu" in html and "dashed" in html
 
 
-def test_scoring_engine_summary_agrees_with_the_public_summary() -> None:
-    """The adapter over backend.scoring.summary gives the same unit-level statistics on comparable years."""
-    from dashboards.components.summary import scoring_summary
-
-    cur = model.unit_table(ROWS_2024, _units(), "PAR_INDEX")
-    prev = model.unit_table(ROWS_2023, _units(), "PAR_INDEX")
-    comps = ["PAR_INDEX.area.A1", "PAR_INDEX.area.A2"]
-    own = standard_summary(cur, ROWS_2024, "PAR_INDEX", comps, prev, ROWS_2023, comparable=True)
-    engine = scoring_summary(cur, ROWS_2024, "PAR_INDEX", comps, prev, ROWS_2023, comparable=True, lineage=LINEAGE)
-    assert engine.national == own.national  # the published national row
-    assert engine.groups["A"] == own.groups["A"]
-    assert engine.fallers["unit_id"].tolist() == own.fallers["unit_id"].tolist()
-    assert engine.n_ranked == 3  # the engine counts ranked units only
-    assert engine.top["change"].iloc[0] == pytest.approx(2.0)
-
-
 def test_ci_ranking_figure_with_missing_groups() -> None:
     """Ministries have no groups: NaN in ``grp`` must give one "no group" trace, not a crash."""
     table = pd.DataFrame(
@@ -622,39 +371,6 @@ def test_ci_ranking_figure_with_missing_groups() -> None:
     )
     assert [trace.name for trace in fig.data] == ["No group"]
     assert fig.data[0].error_x.array[0] == pytest.approx(1.0)
-
-
-def test_metric_labels_for_criteria_codes() -> None:
-    criteria = pd.DataFrame(
-        {
-            "code": ["A1", "A1.APP", "C2"],
-            "name_vi": ["Chỉ đạo", "Thẩm định", "Nội dung 2"],
-            "name_en": ["Direction", "Appraisal", "Content 2"],
-        }
-    )
-    labels = model.metric_labels(
-        ["PAR_INDEX.criterion.A1.APP", "PAR_INDEX.area.A1", "SIPAS.policy.content.C2"], criteria, "en"
-    )
-    assert labels == {
-        "PAR_INDEX.criterion.A1.APP": "A1.APP. Appraisal",
-        "PAR_INDEX.area.A1": "A1. Direction",
-        "SIPAS.policy.content.C2": "C2. Content 2",
-    }
-
-
-def test_changes_through_the_lineage_across_the_new_list() -> None:
-    prev = model.unit_table(ROWS_2024, _units(), "PAR_INDEX")
-    rows_2025 = _rows(2, {10: (93.0, 38.0, 55.0), 11: (87.0, 35.0, 52.0)}, {10: 1, 11: 2}, kind="province_34")
-    cur = model.unit_table(rows_2025, _units(), "PAR_INDEX")
-    changed = model.with_changes(cur, prev, True, LINEAGE).set_index("unit_id")
-    assert changed.loc[10, "basis"] == "lineage" and changed.loc[10, "prev_unit_id"] == 1
-    assert changed.loc[10, "change"] == pytest.approx(2.0)  # Hà Nội continues: 91 → 93
-    assert changed.loc[11, "basis"] == "merged" and pd.isna(changed.loc[11, "change"])
-    assert changed["rank_change"].isna().all()  # 63 → 34 ranks are not comparable
-    without_lineage = model.with_changes(cur, prev, True)
-    assert without_lineage["change"].isna().all()
-    changes = model.component_changes(rows_2025, ROWS_2024, "province_34:01", ["PAR_INDEX.area.A1"], "province_63:01")
-    assert changes["change"].iloc[0] == pytest.approx(1.0)
 
 
 def test_short_basis() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboards.components import fmt
+from backend.published import fmt
 
 
 def test_metric_delta_sign_is_ascii_for_streamlit() -> None:

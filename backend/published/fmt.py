@@ -1,4 +1,5 @@
-"""Number, date and name formatting for the two languages, and Vietnamese sort keys.
+"""Number, date and name formatting for the two languages, and Vietnamese sort keys (one home for both apps,
+the report and the press kit).
 
 Numbers go through Babel: ``vi`` writes ``84,38`` and ``1.234,50`` (decimal comma), ``en`` ``84.38``.
 Missing values are never shown as 0: they become an explicit "no data" text.
@@ -17,8 +18,10 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_decimal
+
+from backend.scoring.precision import round_value
 
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -39,15 +42,18 @@ def number(value: Any, lang: str, decimals: int = 2, *, missing: str = DASH) -> 
     if is_missing(value):
         return missing
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(float(value), format=pattern, locale=LOCALES.get(lang, "vi_VN"))
+    # rounded half-up first, as every rank and group is decided (backend.scoring.precision): what prints
+    # the same is equal; Babel's own rounding (half-even) would then have nothing left to round
+    shown = round_value(float(value), decimals)
+    return format_decimal(shown, format=pattern, locale=LOCALES.get(lang, "vi_VN"))
 
 
 def signed(value: Any, lang: str, decimals: int = 2, *, missing: str = DASH) -> str:
     """A change with its sign: ``+1,32`` / ``−0,40`` / ``0,00``."""
     if is_missing(value):
         return missing
-    text = number(abs(float(value)), lang, decimals)
-    rounded = round(float(value), decimals)
+    rounded = round_value(float(value), decimals)
+    text = number(abs(rounded), lang, decimals)
     if rounded > 0:
         return "+" + text
     if rounded < 0:
@@ -105,7 +111,7 @@ def date_text(value: dt.date | dt.datetime | None, lang: str) -> str:
         return format_datetime(
             value if value.tzinfo else value.replace(tzinfo=dt.UTC),
             "dd/MM/yyyy HH:mm" if lang == "vi" else "d MMM yyyy, HH:mm",
-            tzinfo=TIMEZONE,
+            tzinfo=get_timezone(TIMEZONE),
             locale=LOCALES.get(lang, "vi_VN"),
         )
     return format_date(value, "dd/MM/yyyy" if lang == "vi" else "d MMM yyyy", locale=LOCALES.get(lang, "vi_VN"))

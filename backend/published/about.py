@@ -1,0 +1,129 @@
+"""The methodology and the published record as the public app shows them.
+
+* :func:`methodology_view`: every stored framework, its areas with their maxima, every provisional element
+  (path, value used, why unverified, the basis of the working assumption), and every visible result version
+  (which one is shown, errata).
+* :func:`record_view`: the official figures we hold as printed, each with its source; derived and uncertain
+  figures flagged. Official only: no demo number is ever part of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from backend.i18n import t
+from backend.published.sets import Catalogue
+
+URL = re.compile(r"https?://\S+")
+SCOPE_UNIT_TYPE = {"province": "province", "ministry": "ministry"}
+
+
+@dataclass(frozen=True)
+class MethodologyView:
+    frameworks: pd.DataFrame  # framework_id, code, version, index_code, unit_scope, years, status, titles, legal basis
+    areas: pd.DataFrame  # framework_id, code, name_vi, name_en, max_points, provisional
+    provisional: pd.DataFrame  # framework_id, path, value, basis_vi/en, assumption_basis_vi/en
+    versions: pd.DataFrame  # every visible version: id, index_code, year, unit_scope, version, dataset_kind, ...
+
+
+def methodology_view(
+    frameworks: pd.DataFrame, criteria: pd.DataFrame, provisional: pd.DataFrame, catalogue: Catalogue
+) -> MethodologyView:
+    areas = criteria[criteria["level"] == "area"][
+        ["framework_id", "code", "name_vi", "name_en", "max_points", "provisional"]
+    ].reset_index(drop=True)
+    versions = pd.DataFrame(
+        [
+            {
+                "id": i.id,
+                "index_code": i.index_code,
+                "year": i.year,
+                "unit_scope": i.unit_scope,
+                "version": i.version,
+                "dataset_kind": i.dataset_kind,
+                "public_since": i.public_since,
+                "shown": catalogue.is_current(i.id),
+                "erratum": i.erratum,
+            }
+            for i in catalogue.versions
+        ],
+        columns=[
+            "id",
+            "index_code",
+            "year",
+            "unit_scope",
+            "version",
+            "dataset_kind",
+            "public_since",
+            "shown",
+            "erratum",
+        ],
+    )
+    return MethodologyView(frameworks, areas, provisional, versions)
+
+
+@dataclass(frozen=True)
+class RecordView:
+    figures: pd.DataFrame  # the published record, filtered, with flags / source title / link columns
+    years: list[int]
+    unit_types: list[str]
+
+    @property
+    def n_derived(self) -> int:
+        return int(self.figures["is_derived"].sum())
+
+    @property
+    def n_uncertain(self) -> int:
+        return int(self.figures["is_uncertain"].sum())
+
+
+def flag_text(derived: bool, uncertain: bool, lang: str) -> str:
+    flags = []
+    if uncertain:
+        flags.append("⚠ " + t("record.flag.uncertain", lang))
+    if derived:
+        flags.append("△ " + t("record.flag.derived", lang))
+    return " · ".join(flags)
+
+
+def record_view(
+    record: pd.DataFrame, lang: str, *, year: int | None = None, index: str | None = None, unit_type: str | None = None
+) -> RecordView:
+    """The record filtered by year, index (the metric or its sub-metrics) and unit type."""
+    sel = record
+    if year is not None:
+        sel = sel[sel["year"] == year]
+    if index:
+        sel = sel[(sel["metric"] == index) | sel["metric"].str.startswith(index + ".")]
+    if unit_type:
+        sel = sel[sel["unit_type"] == unit_type]
+    sel = sel.assign(
+        flags=[flag_text(d, u, lang) for d, u in zip(sel["is_derived"], sel["is_uncertain"], strict=False)],
+        source_title=[
+            URL.sub("", s or "").replace(f"[{n}]", "").strip() if n else URL.sub("", s or "").strip()
+            for s, n in zip(sel["source"], sel["note"], strict=False)
+        ],
+        link=pd.Series([_link(s) for s in sel["source"]], index=sel.index, dtype=object),
+    )
+    return RecordView(
+        sel.reset_index(drop=True),
+        sorted({int(y) for y in record["year"]}, reverse=True),
+        sorted(record["unit_type"].unique()),
+    )
+
+
+def _link(source: str | None) -> str | None:
+    match = URL.search(source or "")
+    return match.group(0) if match else None
+
+
+def never_published(index_code: str, unit_scope: str, year: int, record: pd.DataFrame) -> bool:
+    """True when the ministry announced ``index_code`` for ``year`` (the record holds figures of it) but
+    published no figure for this unit scope (e.g. no ministry ranking of 2024 was published [U])."""
+    announced = record[(record["year"] == year) & (record["metric"] == index_code)]
+    if announced.empty:
+        return False
+    return not (announced["unit_type"] == SCOPE_UNIT_TYPE.get(unit_scope, unit_scope)).any()
