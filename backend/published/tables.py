@@ -206,7 +206,7 @@ def build_set_tables(
         regions=regions.reset_index(drop=True),
         precision=spec.precision if spec else Precision(),
         tie_rule=spec.tie_rule if spec else "competition",
-        grade_order=spec.grade_order() if spec else (),
+        grade_order=tuple(g.code for g in spec.grade_order()) if spec else (),
     )
 
 
