@@ -16,7 +16,7 @@ Terms:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 INDEX_CODES = ("PAR_INDEX", "SIPAS")
@@ -53,7 +53,7 @@ class Precision:
         """From the framework setting's value (a mapping); missing keys take the defaults above."""
         if not raw:
             return cls()
-        known = {k: raw[k] for k in ("compute_decimals", "publish_decimals", "grades_on", "ranks_on", "rounding")}
+        known = {k: raw.get(k) for k in ("compute_decimals", "publish_decimals", "grades_on", "ranks_on", "rounding")}
         return cls(**{k: v for k, v in known.items() if v is not None})
 
     def __post_init__(self) -> None:
@@ -344,4 +344,6 @@ class FrameworkSpec:
             "uses_working_assumptions": self.uses_working_assumptions,
             "working_assumptions": list(self.working_assumptions_used),
             "provisional_count": len(self.provisional_items),
+            "precision": asdict(self.precision),
+            "tie_rule": self.tie_rule,
         }
