@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import text, update
@@ -22,14 +23,8 @@ from backend.cli import main as cli_main
 from backend.db import get_engine, migrate, session_scope
 from backend.errors import PermissionDenied, ValidationError
 from backend.models import Answer, AuditLog, EvaluationYear, ResultRow, ResultSet
-from backend.services.compute import (
-    NoInputsError,
-    compute_all,
-    compute_index,
-    ensure_computed,
-    result_rows,
-    summary_for,
-)
+from backend.services.compute import NoInputsError, compute_all, compute_index, ensure_computed
+from backend.services.results import result_rows, summary_for
 from tests.factories_scoring import DATASET, YEAR, TinyStore, add_lineage, build_tiny_store
 
 
@@ -93,6 +88,13 @@ def test_par_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
     assert main["max_value"].tolist() == [100.0] * 3
     published = _unit_values(prov_rows, m.PAR_PUBLISHED_APPRAISAL)
     assert published["01"] == pytest.approx(0.9 * 61.5)
+    # the precision and tie rule used are recorded; stored values are at the compute precision
+    params = json.loads(prov.parameters)
+    assert params["precision"]["compute_decimals"] >= params["precision"]["publish_decimals"]
+    assert params["tie_rule"] in ("competition", "dense")
+    values = prov_rows["value"].dropna().to_numpy()
+    scale = 10.0 ** params["precision"]["compute_decimals"]
+    assert np.allclose(values * scale, np.round(values * scale), rtol=0, atol=1e-6)
     # ministries: GI assessed but not ranked; national average over the ranked ones
     expected_min = {"MOJ": 0.9 * 68.5 + 2.0, "SBV": 0.85 * 68.5 + 2.0, "GI": 0.6 * 68.5 + 0.7 + 2.0}
     assert _unit_values(mini_rows, m.PAR) == pytest.approx(expected_min)
