@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,22 +183,29 @@ def _unit_info(session: Session, unit_ids: list[int]) -> pd.DataFrame:
     return frame.set_index("unit")
 
 
-def _components(session: Session, rs: ResultSet, rows: pd.DataFrame) -> pd.DataFrame:
-    """``component:<c>`` columns per unit: PAR area indexes (% of the area's maximum); SIPAS policy and
-    services areas and the service elements of the result set's framework (%)."""
-    if rs.index_code == "PAR_INDEX":
+def component_columns(rows: pd.DataFrame, index_code: str, service_elements: Sequence[str] = ()) -> pd.DataFrame:
+    """``component:<c>`` columns per unit (index unit id) from a result set's unit rows: PAR INDEX area
+    indexes (% of the area's maximum); SIPAS policy and services areas and the given service elements (%).
+    Components without any value are left out."""
+    if index_code == "PAR_INDEX":
         areas = rows[rows["metric"].str.startswith("PAR_INDEX.area.")]
         pct = areas.assign(pct=areas["value"].astype(float) / areas["max_value"].astype(float) * 100.0)
         wide = pct.pivot_table(index="unit_id", columns="metric", values="pct")
         wide.columns = ["component:" + c.removeprefix("PAR_INDEX.area.") for c in wide.columns]
         return wide
-    framework = session.get(Framework, rs.framework_id)
-    spec = spec_from_row(framework) if framework is not None else None
-    elements = [e.code for e in spec.sipas.service_elements] if spec is not None and spec.sipas is not None else []
-    keep = [m.SIPAS_POLICY, m.SIPAS_SERVICES] + [m.sipas_service_element(code) for code in elements]
+    keep = [m.SIPAS_POLICY, m.SIPAS_SERVICES] + [m.sipas_service_element(code) for code in service_elements]
     wide = rows[rows["metric"].isin(keep)].pivot_table(index="unit_id", columns="metric", values="value")
     wide.columns = ["component:" + c.removeprefix("SIPAS.") for c in wide.columns]
     return wide
+
+
+def _service_elements(session: Session, rs: ResultSet) -> tuple[str, ...]:
+    """The SIPAS service elements of the framework the result set was computed with."""
+    framework = session.get(Framework, rs.framework_id)
+    spec = spec_from_row(framework) if framework is not None else None
+    if spec is None or spec.sipas is None:
+        return ()
+    return tuple(e.code for e in spec.sipas.service_elements if e.in_year(rs.year))
 
 
 def result_frame(session: Session, result_set_id: int) -> pd.DataFrame:
@@ -220,7 +228,8 @@ def result_frame(session: Session, result_set_id: int) -> pd.DataFrame:
             "grp": base["grp"],
         }
     ).join(_unit_info(session, [int(u) for u in base.index]))
-    return frame.join(_components(session, rs, rows))
+    elements = _service_elements(session, rs) if rs.index_code == "SIPAS" else ()
+    return frame.join(component_columns(rows, rs.index_code, elements))
 
 
 def summary_for(

@@ -24,7 +24,7 @@ from backend.db import get_engine, migrate, session_scope
 from backend.errors import PermissionDenied, ValidationError
 from backend.models import Answer, AuditLog, EvaluationYear, ResultRow, ResultSet
 from backend.services.compute import NoInputsError, compute_all, compute_index, ensure_computed
-from backend.services.results import result_rows, summary_for
+from backend.services.results import result_frame, result_rows, summary_for
 from tests.factories_scoring import DATASET, YEAR, TinyStore, add_lineage, build_tiny_store
 
 
@@ -52,6 +52,7 @@ def test_sipas_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
     with session_scope(get_engine(url)) as session:
         rs = compute_index(session, index="sipas", year=YEAR, dataset=DATASET, actor="tester")
         rows = result_rows(session, rs.id or 0)
+        frame = result_frame(session, rs.id or 0)
     assert rs.version == 1 and rs.status == "draft" and rs.computed_by == "tester"
     assert rs.framework_version == "2022.1" and len(rs.inputs_hash) == 64
     params = json.loads(rs.parameters)
@@ -70,6 +71,9 @@ def test_sipas_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
     assert national.at[m.national_method(m.SIPAS, "pooled"), "value"] == pytest.approx(100 * 34 / 48)
     regions = rows[(rows["scope"] == "region") & (rows["metric"] == m.SIPAS)].set_index("scope_code")
     assert regions.at["DBSH", "value"] == 75.0 and regions.at["TDMNPB", "value"] == pytest.approx(68.75)
+    # the summary frame: components from the framework (services and its elements have no valid answer here)
+    assert frame["component:policy"].tolist() == [100.0] * 3
+    assert [c for c in frame.columns if c.startswith("component:")] == ["component:policy"]
 
 
 def test_par_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
