@@ -19,7 +19,7 @@ PAR INDEX (points, with ``max_value`` = the maximum; the index is points / max Ã
 Rows have ``scope`` ``unit`` (``scope_code`` = ``<unit kind>:<code>``), ``region`` (GSO region code)
 or ``national`` (``VN``); ``rank`` and ``grp`` are set on unit rows where the framework ranks them.
 
-Added by the scoring engine (backend/scoring, backend/services/compute.py):
+Added by the scoring engine (backend/scoring; rows assembled in backend/scoring/rows.py):
 
 SIPAS
     ``SIPAS.item.<item code>``        one question, e.g. ``SIPAS.item.POL.P1.C2``, ``SIPAS.item.OVERALL``
@@ -31,10 +31,12 @@ PAR INDEX
                                       and ``PAR_INDEX.de_an.appraisal`` (68) / ``.de_an.survey`` (32)
     ``PAR_INDEX.criterion.<code>``    points of one leaf criterion, e.g. ``PAR_INDEX.criterion.A3.APP``
 
-Unit rows: ``value`` unrounded; ``n`` = valid survey forms of the unit (SIPAS forms; PAR survey forms);
-``ci_low``/``ci_high`` = 95% bootstrap interval when the result set was computed with a bootstrap
-(``parameters.bootstrap`` > 0), ``rank_low``/``rank_high`` = 95% interval of the rank; ``rank`` and
-``grp`` are set on the ranked metrics (unranked units have none; ``grp`` on the main metric only). For
+Unit rows: ``value`` at the framework's ``precision.compute_decimals`` (not the printed rounding); ``n`` =
+valid survey forms of the unit (SIPAS forms; PAR survey forms); ``ci_low``/``ci_high`` = 95% bootstrap
+interval when the result set was computed with a bootstrap (``parameters.bootstrap`` > 0),
+``rank_low``/``rank_high`` = 95% interval of the rank; ``rank`` and ``grp`` are set on the ranked metrics
+(unranked units have none; ``grp`` on the main metric only), decided at the framework's declared precision
+and tie rule (backend/scoring/rows.py). For
 the main metric (``SIPAS``, ``PAR_INDEX``) of a result set computed with a bootstrap, two flags are
 stored as their own metrics (value 1.0 = yes, 0.0 = no, NULL = no neighbour / unranked):
     ``<metric>#overlap_prev``         the unit's interval overlaps that of the unit ranked just above

@@ -93,23 +93,25 @@ def _phases(url: str, year: int) -> dict[str, float]:
     """One pass split into phases (reading, scoring, writing), for orientation."""
     from backend.db import get_engine, session_scope
     from backend.services import compute as c
+    from backend.services.inputs import find_dataset, read_survey
+    from backend.services.results import write_result_set
 
     out: dict[str, float] = {}
     with session_scope(get_engine(url)) as session:
-        ds = c.find_dataset(session, "demo", year)
+        ds = find_dataset(session, "demo", year)
         t = time.perf_counter()
-        sipas = c._sipas_state(session, ds, year, 0, 20251)
+        sipas = c.sipas_state(session, ds, year, 0, 20251)
         out["sipas: read + score"] = time.perf_counter() - t
         t = time.perf_counter()
-        par_read = c.read_survey(session.connection(), int(ds.id or 0), "PAR_SURVEY", year)
+        par_read = read_survey(session.connection(), int(ds.id or 0), "PAR_SURVEY", year)
         out["PAR survey: read"] = time.perf_counter() - t
         t = time.perf_counter()
-        comps = [c._sipas_computation(sipas, year, 0, 20251)]
-        comps += [c._par_computation(session, ds, scope, year, 0, 20251, sipas, par_read) for scope in c.SCOPES]
+        comps = [c.sipas_computation(sipas, year, 0, 20251)]
+        comps += [c.par_computation(session, ds, scope, year, 0, 20251, sipas, par_read) for scope in c.SCOPES]
         out["result rows (SIPAS, PAR ×2; PAR scoring incl.)"] = time.perf_counter() - t
         t = time.perf_counter()
         for comp in comps:
-            c.write_result_set(session, comp, ds, "bench")
+            write_result_set(session, comp, ds, "bench")
         out["write result sets"] = time.perf_counter() - t
         session.rollback()
     return out
@@ -120,13 +122,13 @@ def _sipas_inputs(url: str, year: int) -> tuple[Any, Any, pd.DataFrame, pd.DataF
     from backend.db import get_engine, session_scope
     from backend.frameworks import spec_for
     from backend.scoring.sipas import build_plan
-    from backend.services import compute as c
+    from backend.services.inputs import find_dataset, read_survey, year_units
 
     with session_scope(get_engine(url)) as session:
-        ds = c.find_dataset(session, "demo", year)
+        ds = find_dataset(session, "demo", year)
         spec = spec_for(session, "SIPAS", "province", year)
-        units = c.year_units(session, "province", year)
-        read = c.read_survey(session.connection(), int(ds.id or 0), "SIPAS", year)
+        units = year_units(session, "province", year)
+        read = read_survey(session.connection(), int(ds.id or 0), "SIPAS", year)
     assert spec.sipas is not None
     data = read.answers.subset_units(units.index.tolist())
     plan = build_plan(spec.sipas, year)

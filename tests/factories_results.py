@@ -4,7 +4,8 @@ It inserts, straight into a store that has reference data loaded:
 
 * one ``demo`` dataset ("factory-demo", never official);
 * frameworks: PAR INDEX provinces under 1149 (2020-2021) and 876 (2022-2030), PAR INDEX ministries 876,
-  SIPAS provinces 1001 (provisional), each with area criteria and maxima (test values, not the legal ones);
+  SIPAS provinces 1001 (provisional), each with area criteria and maxima (test values, not the legal ones) and
+  the file text the read model reads (a small valid PAR file per framework; the real SIPAS 1001 file);
 * published result sets: PAR INDEX provinces 2021-2024 (63 units) and 2025 (34 units), PAR INDEX
   ministries 2023-2025, SIPAS provinces 2023-2025, with unit, region and national rows, intervals,
   ranks (with a deliberate tie and unranked ministries) and groups;
@@ -32,6 +33,7 @@ from sqlmodel import Session
 
 from backend.models import Criterion, Dataset, Framework, ResultRow, ResultSet
 from backend.reference.units import ministries_for_year, provinces_for_year
+from backend.settings import REPO_ROOT
 
 DRAFT_VALUE = 41.41
 EMBARGO_VALUE = 42.42
@@ -75,6 +77,56 @@ class FactoryResult:
     framework_ids: dict[str, int] = field(default_factory=dict)
 
 
+def par_framework_text(
+    code: str, scope: str, years: tuple[int, int], legal: str, status: str, areas: dict[str, tuple[str, ...]]
+) -> str:
+    """A small valid PAR framework file for test data: one appraised leaf per area (test maxima)."""
+    lines = [
+        "schema: 1",
+        f"code: {code}",
+        'version: "test-1"',
+        "index_code: PAR_INDEX",
+        f"unit_scope: {scope}",
+        f"years: {{from: {years[0]}, to: {years[1]}}}",
+        f"status: {status}",
+    ]
+    if status == "provisional":
+        lines += ['status_basis: {vi: "Dữ liệu kiểm thử.", en: "Test data."}']
+    lines += [
+        f'title_vi: "PAR INDEX {scope} theo {legal} (dữ liệu kiểm thử)"',
+        f'title_en: "PAR INDEX {scope} under {legal} (test data)"',
+        f'legal_basis: "{legal}"',
+        "total_max: 100",
+        "criteria:",
+    ]
+    for area, (name_vi, name_en, max_points) in areas.items():
+        lines += [
+            f"  - code: {area}",
+            f'    name_vi: "{name_vi}"',
+            f'    name_en: "{name_en}"',
+            f"    max_points: {max_points}",
+            "    children:",
+            f"      - code: {area}.APP",
+            f'        name_vi: "{name_vi}"',
+            f'        name_en: "{name_en}"',
+            "        mode: appraisal",
+            f"        max_points: {max_points}",
+        ]
+    lines += [
+        "reporting: {components: [areas], detail: [blocks]}",
+        "settings:",
+        "  grades: {value: [{code: A, min: 90, name_vi: A, name_en: A}, {code: B, min: 80, name_vi: B, name_en: B}, {code: C, min: 70, name_vi: C, name_en: C}]}",
+        "  unranked_units: {value: [GI, CEMA]}",
+        "  tie_rule: {value: competition}",
+        "  national_average: {value: mean_of_ranked_units}",
+        "  region_average: {value: mean_of_units}",
+        "  survey_mapping: {value: {}}",
+        "  survey_scoring: {value: {answer_weights: {1: 0, 5: 1}}}",
+        "  precision: {value: {compute_decimals: 4, publish_decimals: 2, grades_on: published, ranks_on: published, rounding: half_up}}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def _framework(
     session: Session,
     code: str,
@@ -97,6 +149,9 @@ def _framework(
         title_en=f"{index_code} {scope} under {legal} (test data)",
         legal_basis=legal,
         content_hash=f"factory-{code}",
+        source_text=par_framework_text(code, scope, years, legal, status, areas)
+        if index_code == "PAR_INDEX"
+        else (REPO_ROOT / "data" / "frameworks" / "sipas_1001.yaml").read_text(encoding="utf-8"),
     )
     session.add(fw)
     session.flush()

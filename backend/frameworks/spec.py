@@ -18,7 +18,7 @@ Terms:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
 from backend.frameworks.precision import Precision
@@ -360,4 +360,6 @@ class FrameworkSpec:
             "uses_working_assumptions": self.uses_working_assumptions,
             "working_assumptions": list(self.working_assumptions_used),
             "provisional_count": len(self.provisional_items),
+            "precision": asdict(self.precision),
+            "tie_rule": self.tie_rule,
         }

@@ -100,8 +100,13 @@ class SetTables:
         return self.index
 
     def column(self, metric: MetricInfo | str) -> str:
-        """The unit-table column holding ``metric`` (the index is ``value``)."""
-        code = metric.code if isinstance(metric, MetricInfo) else metric
+        """The unit-table column holding ``metric`` (a metric, its code or its short name; the index is
+        ``value``)."""
+        if isinstance(metric, MetricInfo):
+            code = metric.code
+        else:
+            known = [m for m in self.metrics if metric in (m.code, m.short)]
+            code = known[0].code if known else metric
         return "value" if code == self.info.index_code else code
 
     def region_value(self, region: Any, metric: str) -> float:

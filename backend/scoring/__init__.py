@@ -3,13 +3,17 @@
 * :mod:`backend.scoring.answers`     survey answers as a form × item matrix (:class:`SurveyAnswers`)
 * :mod:`backend.scoring.sipas`       SIPAS item / content / element / area / overall indices, national
 * :mod:`backend.scoring.par`         PAR INDEX leaf points → areas, blocks, groupings, total, index
+* :mod:`backend.scoring.par_survey`  PAR INDEX officials' survey: plan, answer weights, survey leaf points
 * :mod:`backend.scoring.precision`   declared precision: exact decision keys, half-up rounding
 * :mod:`backend.scoring.ranking`     the one rank (tie rule, precision), groups, averages
 * :mod:`backend.scoring.uncertainty` seeded cluster bootstrap, percentile and rank intervals, overlaps
+* :mod:`backend.scoring.rows`        result-row assembly: stored values, ranks, groups, intervals, averages
 * :mod:`backend.scoring.summary`     the standard yearly summary (:func:`standard_summary`)
 
 Every formula is stated in its module's docstring with its source (docs/methodology.md) and the
-framework setting it reads. Values are kept unrounded; rounding is for display only.
+framework setting it reads. Values are computed at the framework's declared ``precision``
+(``compute_decimals``: leaf points and SIPAS figures rounded half-up before they are aggregated); ranks and
+groups are decided on exact decision keys at the declared decision precision; printing rounds further.
 """
 
 from backend.scoring.answers import SurveyAnswers

@@ -92,6 +92,15 @@ def assign_grades(values: pd.Series, grades: Sequence[Grade], *, decimals: int |
     return out
 
 
+def mean_present(values: np.ndarray, axis: int) -> np.ndarray:
+    """Mean along ``axis`` of the values that are not NaN; NaN where there are none (arrays of any shape:
+    units, replicates × units)."""
+    present = ~np.isnan(values)
+    total = np.where(present, values, 0.0).sum(axis=axis)
+    count = present.sum(axis=axis)
+    return np.divide(total, count, out=np.full_like(total, np.nan), where=count > 0)
+
+
 def mean_of_units(values: pd.Series, include: pd.Series | None = None) -> float:
     """Arithmetic mean of the (included) units' unrounded values, NaN ignored."""
     if include is not None:

@@ -1,6 +1,6 @@
 """SIPAS: satisfaction indices per province and nationally (methodology.md §3.3; framework settings).
 
-Formula (every figure in %, unrounded):
+Formula (every figure in %):
 
 * item index = 100 × (valid answers in the positive categories) / (valid answers), per province;
   a valid answer is a non-empty answer; the positive categories are the framework setting
@@ -15,13 +15,18 @@ Formula (every figure in %, unrounded):
 * national: ``mean_of_units`` = mean of the provinces' indices; ``pooled`` = the province formulas over
   all answers of the country. Both are computed; ``national_method`` says which is published.
 
+Exact at the declared precision (framework setting ``precision``, :mod:`backend.scoring.precision`): when
+the plan carries ``decimals`` (the framework's ``compute_decimals``), every figure is rounded half-up at
+that precision as it is computed, so a mean of children averages the rounded children, and the figures
+stored, ranked, graded and fed to the PAR INDEX are the same numbers.
+
 Everything is computed from positive/valid counts, so the same code evaluates point estimates
 (provinces × items) and bootstrap replicates (replicates × provinces × items).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -29,6 +34,8 @@ import pandas as pd
 from backend import metrics as m
 from backend.frameworks.spec import SipasSpec
 from backend.scoring.answers import SurveyAnswers, group_sums
+from backend.scoring.precision import round_half_up
+from backend.scoring.ranking import mean_present
 from backend.scoring.uncertainty import STREAM_SIPAS, rng_for, weighted_unit_sums
 
 
@@ -45,13 +52,19 @@ class MetricNode:
 
 @dataclass(frozen=True)
 class SipasPlan:
-    """The metrics of one SIPAS year, in evaluation order (items first), and the settings they use."""
+    """The metrics of one SIPAS year, in evaluation order (items first), and the settings they use
+    (``decimals``: figures rounded half-up at this precision; None = unrounded)."""
 
     items: tuple[str, ...]
     nodes: tuple[MetricNode, ...]
     positive: tuple[int, ...]
     national_method: str
     main: str = m.SIPAS
+    decimals: int | None = None
+
+    def rounded(self, values: np.ndarray) -> np.ndarray:
+        """``values`` at the plan's precision (unchanged when it has none)."""
+        return values if self.decimals is None else round_half_up(values, self.decimals)
 
     @property
     def metrics(self) -> tuple[str, ...]:
@@ -66,8 +79,9 @@ class SipasPlan:
         return tuple(node.metric for node in self.nodes if node.kind != "item")
 
 
-def build_plan(spec: SipasSpec, year: int) -> SipasPlan:
-    """The metrics for ``year`` (policy groups and service elements valid that year) from the framework."""
+def build_plan(spec: SipasSpec, year: int, decimals: int | None = None) -> SipasPlan:
+    """The metrics for ``year`` (policy groups and service elements valid that year) from the framework;
+    ``decimals``: the framework's ``precision.compute_decimals`` (None: unrounded figures)."""
     items = spec.items_for_year(year)
     codes = tuple(item.code for item in items)
     nodes: list[MetricNode] = [MetricNode(m.sipas_item(code), "item", (k,)) for k, code in enumerate(codes)]
@@ -108,12 +122,13 @@ def build_plan(spec: SipasSpec, year: int) -> SipasPlan:
         nodes.append(MetricNode(m.SIPAS, "pooled", (k,)))
     else:
         nodes.append(MetricNode(m.SIPAS, "mean", (), (policy_pos, services_pos)))
-    return SipasPlan(codes, tuple(nodes), spec.positive_categories, spec.national_method)
+    return SipasPlan(codes, tuple(nodes), spec.positive_categories, spec.national_method, decimals=decimals)
 
 
 def evaluate(plan: SipasPlan, positive: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """All metrics of ``plan`` from counts of shape (..., items); returns (..., metrics), NaN where no
-    valid answer. Pure arithmetic, vectorised over the leading dimensions (units, replicates)."""
+    valid answer, each rounded at the plan's precision as it is computed (so means average rounded
+    children). Pure arithmetic, vectorised over the leading dimensions (units, replicates)."""
     positive = np.asarray(positive, dtype=float)
     valid = np.asarray(valid, dtype=float)
     out = np.full((*positive.shape[:-1], len(plan.nodes)), np.nan)
@@ -122,13 +137,9 @@ def evaluate(plan: SipasPlan, positive: np.ndarray, valid: np.ndarray) -> np.nda
             idx = list(node.items)
             p = positive[..., idx].sum(axis=-1)
             v = valid[..., idx].sum(axis=-1)
-            out[..., j] = np.divide(100.0 * p, v, out=np.full_like(p, np.nan), where=v > 0)
+            out[..., j] = plan.rounded(np.divide(100.0 * p, v, out=np.full_like(p, np.nan), where=v > 0))
         else:
-            children = out[..., list(node.children)]
-            present = ~np.isnan(children)
-            total = np.where(present, children, 0.0).sum(axis=-1)
-            count = present.sum(axis=-1)
-            out[..., j] = np.divide(total, count, out=np.full_like(total, np.nan), where=count > 0)
+            out[..., j] = plan.rounded(mean_present(out[..., list(node.children)], axis=-1))
     return out
 
 
@@ -212,13 +223,16 @@ class SipasResult:
     n_forms: pd.Series
     national: pd.DataFrame
 
+    def for_units(self, units: pd.Index) -> SipasResult:
+        """The same result with one row per unit of ``units`` (NaN figures and 0 forms where a unit has no
+        forms); :func:`sipas_replicates` follows this order."""
+        return replace(self, units=self.units.reindex(units), n_forms=self.n_forms.reindex(units).fillna(0).astype(int))
+
 
 def national_estimates(plan: SipasPlan, counts: ClusterCounts, unit_values: np.ndarray) -> pd.DataFrame:
-    """National figure per metric as the mean of the units and as the pooled estimate (all answers)."""
-    present = ~np.isnan(unit_values)
-    total = np.where(present, unit_values, 0.0).sum(axis=0)
-    n = present.sum(axis=0)
-    mean_of_units = np.divide(total, n, out=np.full_like(total, np.nan), where=n > 0)
+    """National figure per metric as the mean of the units and as the pooled estimate (all answers), at
+    the plan's precision."""
+    mean_of_units = plan.rounded(mean_present(unit_values, axis=0))
     pooled = evaluate(plan, counts.positive.sum(axis=0), counts.valid.sum(axis=0))
     frame = pd.DataFrame(
         {"mean_of_units": mean_of_units, "pooled": pooled}, index=pd.Index(plan.metrics, name="metric")
@@ -227,9 +241,10 @@ def national_estimates(plan: SipasPlan, counts: ClusterCounts, unit_values: np.n
     return frame
 
 
-def score_sipas(data: SurveyAnswers, spec: SipasSpec, year: int) -> SipasResult:
-    """SIPAS indices of every unit with forms in ``data`` and nationally, for ``year``."""
-    plan = build_plan(spec, year)
+def score_sipas(data: SurveyAnswers, spec: SipasSpec, year: int, *, decimals: int | None = None) -> SipasResult:
+    """SIPAS indices of every unit with forms in ``data`` and nationally, for ``year``; ``decimals``: the
+    framework's ``precision.compute_decimals`` (every figure rounded half-up there; None = unrounded)."""
+    plan = build_plan(spec, year, decimals)
     if data.items != plan.items:
         data = align_items(data, plan.items)
     counts = cluster_counts(data, plan.positive)
@@ -270,7 +285,8 @@ class SipasReplicates:
 
 def sipas_replicates(result: SipasResult, replicates: int, seed: int) -> SipasReplicates:
     """Cluster bootstrap of every SIPAS metric (villages within communes within provinces; see
-    backend/scoring/uncertainty.py), ``replicates`` times, seeded."""
+    backend/scoring/uncertainty.py), ``replicates`` times, seeded. Units in the order of ``result.units``
+    (NaN for a unit without forms, see :meth:`SipasResult.for_units`)."""
     counts = result.counts
     pos, val = weighted_unit_sums(
         counts.unit_index,
@@ -281,9 +297,9 @@ def sipas_replicates(result: SipasResult, replicates: int, seed: int) -> SipasRe
         rng_for(seed, STREAM_SIPAS),
     )
     unit_values = evaluate(result.plan, pos, val)
-    present = ~np.isnan(unit_values)
-    total = np.where(present, unit_values, 0.0).sum(axis=1)
-    n = present.sum(axis=1)
-    mean_of_units = np.divide(total, n, out=np.full_like(total, np.nan), where=n > 0)
+    mean_of_units = result.plan.rounded(mean_present(unit_values, axis=1))
     pooled = evaluate(result.plan, pos.sum(axis=1), val.sum(axis=1))
-    return SipasReplicates(unit_values, mean_of_units, pooled)
+    position = pd.Index(list(counts.units)).get_indexer(result.units.index)
+    aligned = np.full((replicates, len(position), unit_values.shape[2]), np.nan)
+    aligned[:, position >= 0, :] = unit_values[:, position[position >= 0], :]
+    return SipasReplicates(aligned, mean_of_units, pooled)

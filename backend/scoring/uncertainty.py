@@ -23,6 +23,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from backend.scoring.precision import decision_keys
+
 #: independent random streams per use, so adding one never shifts another
 STREAM_SIPAS = 1
 STREAM_PAR_SURVEY = 2
@@ -116,21 +118,29 @@ def rank_interval(rank_replicates: np.ndarray, level: float = 0.95) -> tuple[np.
 
 
 def overlap_flags(
-    estimate: np.ndarray, low: np.ndarray, high: np.ndarray, ranked: np.ndarray | None = None
+    estimate: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    ranked: np.ndarray | None = None,
+    *,
+    decimals: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each ranked unit: does its interval overlap that of the unit ranked just above (prev) /
     just below (next)? 1.0 yes, 0.0 no, NaN when there is no such neighbour or no interval.
 
-    Neighbours are taken in the order of the point estimate (highest first; ties by position).
+    Neighbours are taken in the order of the point estimate (highest first; ties by position), compared
+    as the ranks are: on decision keys at ``decimals`` (:func:`backend.scoring.precision.decision_keys`;
+    None = the values as given).
     """
     estimate = np.asarray(estimate, dtype=float)
+    keys = estimate if decimals is None else decision_keys(estimate, decimals)
     mask = ~(np.isnan(estimate) | np.isnan(low) | np.isnan(high))
     if ranked is not None:
         mask &= np.asarray(ranked, dtype=bool)
     prev = np.full(estimate.shape, np.nan)
     nxt = np.full(estimate.shape, np.nan)
     idx = np.flatnonzero(mask)
-    order = idx[np.argsort(-estimate[idx], kind="stable")]
+    order = idx[np.argsort(-keys[idx], kind="stable")]
     for upper, lower in itertools.pairwise(order):
         overlap = float(low[upper] <= high[lower] and low[lower] <= high[upper])
         nxt[upper] = overlap

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import text, update
@@ -22,14 +23,11 @@ from backend.cli import main as cli_main
 from backend.db import get_engine, migrate, session_scope
 from backend.errors import PermissionDenied, ValidationError
 from backend.models import Answer, AuditLog, EvaluationYear, ResultRow, ResultSet
-from backend.services.compute import (
-    NoInputsError,
-    compute_all,
-    compute_index,
-    ensure_computed,
-    result_rows,
-    summary_for,
-)
+from backend.published.views import overview_view
+from backend.reference.lineage import Lineage
+from backend.reference.units import lineage_frame
+from backend.services.compute import NoInputsError, compute_all, compute_index, ensure_computed
+from backend.services.results import result_rows, stored_tables
 from tests.factories_scoring import DATASET, YEAR, TinyStore, add_lineage, build_tiny_store
 
 
@@ -57,6 +55,7 @@ def test_sipas_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
     with session_scope(get_engine(url)) as session:
         rs = compute_index(session, index="sipas", year=YEAR, dataset=DATASET, actor="tester")
         rows = result_rows(session, rs.id or 0)
+        tables = stored_tables(session, rs.id or 0)
     assert rs.version == 1 and rs.status == "draft" and rs.computed_by == "tester"
     assert rs.framework_version == "2022.1" and len(rs.inputs_hash) == 64
     params = json.loads(rs.parameters)
@@ -75,6 +74,9 @@ def test_sipas_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
     assert national.at[m.national_method(m.SIPAS, "pooled"), "value"] == pytest.approx(100 * 34 / 48)
     regions = rows[(rows["scope"] == "region") & (rows["metric"] == m.SIPAS)].set_index("scope_code")
     assert regions.at["DBSH", "value"] == 75.0 and regions.at["TDMNPB", "value"] == pytest.approx(68.75)
+    # the read model's tables: components from the framework
+    assert [m.code for m in tables.components] == [m.SIPAS_POLICY, m.SIPAS_SERVICES]
+    assert tables.units[m.SIPAS_POLICY].tolist() == [100.0] * 3
 
 
 def test_par_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
@@ -93,6 +95,13 @@ def test_par_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
     assert main["max_value"].tolist() == [100.0] * 3
     published = _unit_values(prov_rows, m.PAR_PUBLISHED_APPRAISAL)
     assert published["01"] == pytest.approx(0.9 * 61.5)
+    # the precision and tie rule used are recorded; stored values are at the compute precision
+    params = json.loads(prov.parameters)
+    assert params["precision"]["compute_decimals"] >= params["precision"]["publish_decimals"]
+    assert params["tie_rule"] in ("competition", "dense")
+    values = prov_rows["value"].dropna().to_numpy()
+    scale = 10.0 ** params["precision"]["compute_decimals"]
+    assert np.allclose(values * scale, np.round(values * scale), rtol=0, atol=1e-6)
     # ministries: GI assessed but not ranked; national average over the ranked ones
     expected_min = {"MOJ": 0.9 * 68.5 + 2.0, "SBV": 0.85 * 68.5 + 2.0, "GI": 0.6 * 68.5 + 0.7 + 2.0}
     assert _unit_values(mini_rows, m.PAR) == pytest.approx(expected_min)
@@ -199,12 +208,13 @@ def test_summary_of_two_stored_years(tmp_path: Path) -> None:
         tiny = build_tiny_store(session, years=(2022, 2023))
         add_lineage(session, tiny, "02", "04", "renamed")  # only to exercise matching; 04 exists both years
         sets = {y: compute_index(session, index="par", year=y, dataset=DATASET) for y in (2022, 2023)}
-        summary = summary_for(session, sets[2023].id or 0, sets[2022].id or 0)
-    assert summary["n_units"] == 3
-    assert summary["average_change"] == pytest.approx(0.0)  # the same data both years
-    assert summary["unchanged"] == 3 and summary["not_comparable"] == 0
-    assert summary["top"]["name_vi"].tolist()[0] == "Hà Nội"
-    assert set(summary["components"]["component"]) == {f"A{i}" for i in range(1, 9)}
+        current, previous = (stored_tables(session, sets[y].id or 0) for y in (2023, 2022))
+        summary = overview_view(current, previous, Lineage.from_frame(lineage_frame(session))).summary
+    assert summary.n_units == 3
+    assert summary.national_change == pytest.approx(0.0)  # the same data both years
+    assert summary.unchanged == 3 and summary.not_comparable == 0
+    assert summary.top["name_vi"].tolist()[0] == "Hà Nội"
+    assert set(summary.components["metric"]) == {f"PAR_INDEX.area.A{i}" for i in range(1, 9)}
     get_engine(url).dispose()
 
 

@@ -184,10 +184,11 @@ def test_ci_ranking_figure_data() -> None:
         demo_label="DEMO",
     )
     by_name = {trace.name: trace for trace in fig.data}
-    assert set(by_name) == {"Group A", "Group B"}
+    assert set(by_name) == {"Group A", "Group B", "No group"}  # Đà Nẵng is not ranked, so has no group
     group_b = by_name["Group B"]
-    assert list(group_b.y) == ["Ha Giang", "Cao Bang", "Da Nang"]
-    assert list(group_b.error_x.array) == pytest.approx([1.0, 1.0, 1.0])
+    assert list(group_b.y) == ["Ha Giang", "Cao Bang"]
+    assert list(group_b.error_x.array) == pytest.approx([1.0, 1.0])
+    assert list(by_name["No group"].y) == ["Da Nang"]
     assert fig.layout.separators == ",."
     assert "DEMO" in fig.layout.title.text and fig.layout.title.subtitle.text == "S"
     assert fig.layout.shapes[0].x0 == pytest.approx(86.75)

@@ -130,7 +130,7 @@ def test_overview_summary() -> None:
     assert (s.rose, s.fell, s.unchanged) == (3, 1, 0)
     assert s.groups == {"A": 1, "B": 2, "C": 0} or s.groups["A"] == 1
     assert s.top["unit_id"].tolist()[0] == 1
-    assert s.bottom["unit_id"].tolist() == [2, 3]  # tied last ranked place: both shown
+    assert s.bottom["unit_id"].tolist() == [1, 2, 3]  # three ranked units: all three
     assert s.fallers["unit_id"].tolist() == [2]
     comp = s.components.set_index("metric")
     assert comp.loc["PAR_INDEX.area.A1", "pct"] == pytest.approx(comp.loc["PAR_INDEX.area.A1", "value"] / 40 * 100)

@@ -12,16 +12,8 @@ from backend import metrics as m
 from backend.errors import ValidationError
 from backend.frameworks import FrameworkSpec, SurveyMapping, SurveyScoring, load_framework_file
 from backend.scoring.answers import SurveyAnswers
-from backend.scoring.par import (
-    appraised_points,
-    component_index,
-    leaf_table,
-    metric_matrix,
-    par_replicates,
-    prepare_survey,
-    score_par,
-    survey_points,
-)
+from backend.scoring.par import appraised_points, component_index, leaf_table, metric_matrix, par_replicates, score_par
+from backend.scoring.par_survey import prepare_survey, survey_points
 from backend.settings import REPO_ROOT
 
 SPEC = load_framework_file(REPO_ROOT / "data" / "frameworks" / "par_province_876.yaml")
@@ -162,3 +154,23 @@ def test_sipas_mapping_metric_is_configurable() -> None:
     sipas = pd.DataFrame({m.SIPAS: [50.0], m.SIPAS_SERVICES: [90.0]}, index=["U1"])
     result = score_par(spec, 2023, ["U1"], scores=SCORES.iloc[:0], sipas=sipas)
     assert result.table.at["U1", m.par_area("A8")] == pytest.approx(9.0)
+
+
+def test_leaf_points_are_rounded_at_compute_precision_before_they_are_added() -> None:
+    assert SPEC.survey_scoring is not None
+    weighted = SurveyScoring(SPEC.survey_scoring.answer_weights, "mean_of_items", {"dept_leader": 3, "hdnd_deputy": 1})
+    spec = replace(SPEC, survey_scoring=weighted)
+    sipas = pd.DataFrame({m.SIPAS: [82.55555, np.nan]}, index=["U1", "U2"])
+    result = score_par(spec, 2023, ["U1", "U2"], scores=SCORES, survey=_survey(), sipas=sipas)
+    assert result.leaf_points.at["U1", "A2.SRV"] == 2.4063  # 3.5 × 0.6875 = 2.40625, half up at 4 decimals
+    assert result.leaf_points.at["U1", "A8.SIPAS"] == 8.2556  # 10 × 82.5556 % (the percentage at 4 decimals)
+    assert result.table.at["U1", m.par_area("A2")] == pytest.approx(6.0 + 2.4063, abs=1e-12)
+    coarse = replace(spec, settings={**spec.settings, "precision": {"compute_decimals": 2}})
+    result = score_par(coarse, 2023, ["U1", "U2"], scores=SCORES, survey=_survey(), sipas=sipas)
+    assert result.leaf_points.at["U1", "A2.SRV"] == 2.41 and result.leaf_points.at["U1", "A8.SIPAS"] == 8.26
+    reps = par_replicates(result, coarse, 2023, 20, seed=3, sipas_replicates=np.full((20, 2), 82.555))
+    survey_leaf = reps[:, :, list(result.table.columns).index(m.par_criterion("A2.SRV"))]
+    hundredths = survey_leaf * 100
+    assert np.allclose(hundredths, np.round(hundredths), rtol=0, atol=1e-9)  # every replicate leaf in hundredths
+    assert len(np.unique(survey_leaf[:, 0])) > 1  # … and the replicates do vary
+    assert np.all(reps[:, 0, list(result.table.columns).index(m.par_criterion("A8.SIPAS"))] == 8.26)

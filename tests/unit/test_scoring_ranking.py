@@ -51,6 +51,8 @@ def test_half_up_rounding_absorbs_float_noise() -> None:
     assert decision_keys([90.0, float("nan")], 2)[0] == 9000
     assert threshold_key(90, 2) == 9000 and threshold_key(79.995, 2) == 8000
     assert Precision().rank_decimals == 2 and Precision(ranks_on="computed").rank_decimals == 4
+    partial = Precision.from_setting({"ranks_on": "computed"})  # missing keys take the defaults
+    assert (partial.rank_decimals, partial.grade_decimals, partial.compute_decimals) == (4, 2, 4)
     with pytest.raises(ValueError):
         Precision(publish_decimals=5, compute_decimals=2)
 

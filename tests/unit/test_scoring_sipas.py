@@ -71,6 +71,21 @@ def test_pooled_nodes_and_overall_item() -> None:
     assert units.loc["B", m.SIPAS] == 100.0
 
 
+def test_figures_at_the_declared_compute_precision() -> None:
+    """With ``decimals`` every figure is rounded half-up as it is computed: means average rounded children."""
+    spec = replace(SPEC, node_aggregation="mean_of_children", overall_method="mean_of_areas")
+    plan = build_plan(spec, 2023, decimals=4)
+    data = SurveyAnswers.from_long(FORMS, _answers(), plan.items)
+    result = score_sipas(data, spec, 2023, decimals=4)
+    a = result.units.loc["A"]
+    assert a[m.sipas_item("POL.P1.C1")] == 66.6667  # 200 / 3
+    assert a[m.sipas_policy_group("P1")] == 58.3334  # (66.6667 + 50) / 2 = 58.33335 → half up
+    assert _score(spec).units.loc["A", m.sipas_policy_group("P1")] == pytest.approx(175 / 3)  # unrounded: 58.3333…
+    assert (a[m.SIPAS], result.units.at["B", m.SIPAS]) == (56.2501, 50.0)
+    # national mean of the rounded units, (56.2501 + 50) / 2 = 53.12505 → 53.1251 (half up, not the float's 53.125)
+    assert result.national.at[m.SIPAS, "mean_of_units"] == 53.1251
+
+
 def test_mean_of_children_and_mean_of_areas() -> None:
     spec = replace(SPEC, node_aggregation="mean_of_children", overall_method="mean_of_areas")
     a = _score(spec).units.loc["A"]
