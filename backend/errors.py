@@ -6,9 +6,18 @@ a user. The CLI prints the same message and exits with status 2.
 
 from __future__ import annotations
 
+from typing import Any, Self
+
+from backend.i18n import both
+
 
 class DomainError(Exception):
-    """An error a user can understand and act on."""
+    """An error a user can understand and act on.
+
+    Build it from the one catalogue (backend/i18n): ``NotFoundError.of("results.not_found", id=7)`` takes the
+    message ``results.not_found`` and, when the catalogue has one, the hint ``results.not_found_hint``, in
+    Vietnamese and English, formatted with the given values.
+    """
 
     def __init__(self, vi: str, en: str, *, hint_vi: str = "", hint_en: str = "") -> None:
         super().__init__(en)
@@ -16,6 +25,20 @@ class DomainError(Exception):
         self.en = en
         self.hint_vi = hint_vi
         self.hint_en = hint_en
+
+    @classmethod
+    def of(cls, key: str, *, hint: str | None = None, **values: Any) -> Self:
+        """The error whose message is the catalogue entry ``key`` (and hint ``hint`` or ``<key>_hint``)."""
+        from backend.i18n import has
+
+        vi, en = both(key, **values)
+        hint_key = hint or f"{key}_hint"
+        hint_vi, hint_en = both(hint_key, **values) if has(hint_key) else ("", "")
+        error = cls.__new__(cls)
+        DomainError.__init__(error, vi, en, hint_vi=hint_vi, hint_en=hint_en)
+        if isinstance(error, ValidationError):
+            error.problems = list(values.get("problems") or [])
+        return error
 
     def message(self, lang: str = "vi") -> str:
         text, hint = (self.vi, self.hint_vi) if lang == "vi" else (self.en, self.hint_en)

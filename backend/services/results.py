@@ -176,7 +176,7 @@ def stored_tables(session: Session, result_set_id: int) -> SetTables:
     and tests). No visibility rule applies here: callers check the acting user's permission first."""
     rs = session.get(ResultSet, result_set_id)
     if rs is None:
-        raise NotFoundError(f"Không tìm thấy bộ kết quả {result_set_id}.", f"Result set {result_set_id} not found.")
+        raise NotFoundError.of("errors.result_set_not_found", id=result_set_id)
     dataset = session.get(Dataset, rs.dataset_id)
     framework = session.get(Framework, rs.framework_id)
     assert dataset is not None and framework is not None
