@@ -128,6 +128,7 @@ def seed_demo(args: argparse.Namespace) -> None:
             years=years,
             scale=args.scale,
             seed=args.seed,
+            upgrade=True,
             progress=lambda m: print(f"  {m}", file=sys.stderr, flush=True),
         )
         _done(started, str(report))

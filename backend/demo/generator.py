@@ -11,8 +11,11 @@
   with BNV's appraisal and evidence (:mod:`backend.demo.assessment`); a year or scope without a framework is
   skipped with a warning.
 
-Ground truth for later checks (the suspicious interviewers and their patterns) is stored in
-``Dataset.parameters``. Same seed and parameters → the same rows (only ``dataset.created_at`` differs).
+Every year's figures are calibrated to the published record (backend/demo/calibration.py: mean, spread and range
+per index, scope and year; backend/demo/fit.py: how the microdata are fitted so that the scoring engine computes
+them). Ground truth for later checks (the suspicious interviewers and their patterns), the calibration targets
+used and the bilingual source line of the figures (``source_vi`` / ``source_en``, see
+:func:`backend.demo.source.source_text`) are stored in ``Dataset.parameters``. Same seed and parameters → the same rows (only ``dataset.created_at`` differs).
 A second run with the same parameters adds nothing; with other parameters it refuses unless ``replace=True``.
 """
 
@@ -20,52 +23,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import Connection
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from backend.demo import store
-from backend.demo.assessment import simulate_assessment
-from backend.demo.questionnaire import ItemSpec, par_groups, par_items, sipas_items
-from backend.demo.simulate import (
-    FormBatch,
-    Latent,
-    UnitKey,
-    par_unit_counts,
-    simulate_par,
-    simulate_sipas,
-    sipas_plan_size,
-)
-from backend.demo.spec import (
-    DEMO_DATASET_NAME,
-    DEMO_LABEL,
-    GENERATOR_VERSION,
-    ScaleSpec,
-    check_seed,
-    par_fieldwork,
-    parse_years,
-    scale_spec,
-    sipas_fieldwork,
-)
+from backend.demo.source import demo_description, demo_source
+from backend.demo.spec import DEMO_DATASET_NAME, GENERATOR_VERSION, ScaleSpec, check_seed, parse_years, scale_spec
+from backend.demo.stages import TABLES, Progress, StageWriter
 from backend.errors import DomainError
-from backend.models import Unit
-from backend.reference.units import lineage_frame, ministries_for_year, provinces_for_year
+from backend.reference.units import ministries_for_year, provinces_for_year
 from backend.settings import get_settings
-
-Progress = Callable[[str], None]
-TABLES = ("survey", "survey_item", "interviewer", "survey_form", "answer", "assessment_score", "evidence")
-DESCRIPTION = (
-    "DỮ LIỆU MÔ PHỎNG (DEMO), không phải số liệu chính thức: sinh ngẫu nhiên có hạt giống bởi backend.demo. "
-    "/ Synthetic DEMO data, not official figures: seeded output of backend.demo."
-)
 
 
 @dataclass
@@ -105,256 +78,16 @@ def _same_request(stored: dict[str, Any], request: dict[str, Any]) -> bool:
     return all(stored.get(k) == v for k, v in request.items())
 
 
+def _outdated(stored: dict[str, Any], request: dict[str, Any]) -> bool:
+    """The stored demo differs from ``request`` only by its generator version."""
+    same = all(stored.get(k) == v for k, v in request.items() if k != "generator_version")
+    return same and stored.get("generator_version") != request["generator_version"]
+
+
 def _describe(request: dict[str, Any]) -> str:
     years = request.get("years") or []
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else ",".join(map(str, years))
     return f"years={span} scale={request.get('scale')} seed={request.get('seed')} version={request.get('generator_version')}"
-
-
-class _Writer:
-    """Per-call context: the session/connection, seed, scale, item lists, latent model and counters."""
-
-    def __init__(
-        self,
-        session: Session,
-        conn: Connection,
-        seed: int,
-        spec: ScaleSpec,
-        questionnaire_dir: Path,
-        progress: Progress,
-    ):
-        self.session = session
-        self.conn = conn
-        self.seed = seed
-        self.spec = spec
-        self.qdir = questionnaire_dir
-        self.progress = progress
-        self.rows: dict[str, int] = dict.fromkeys(TABLES, 0)
-        self.rows_by_year: dict[int, dict[str, int]] = {}
-        self.suspicious: list[dict[str, Any]] = []
-        self.skipped: dict[str, list[int]] = {}
-        self.answer_seconds = 0.0  # time spent inserting answers, for the progress lines
-        self.latent = Latent(seed, self._predecessor_weights())
-
-    # -- latent quality through lineage ----------------------------------------------------------------------
-    def _last_year(self, unit: Unit | None) -> int | None:
-        if unit is None or unit.valid_to is None:
-            return None
-        end = unit.valid_to
-        return end.year if end >= dt.date(end.year, 12, 31) else end.year - 1
-
-    def _predecessor_weights(self) -> dict[UnitKey, list[tuple[UnitKey, float]]]:
-        """Predecessors of each unit (merged_into, continues, renamed; not split_part) weighted by their forms in
-        their last evaluation year: SIPAS household forms for provinces, PAR survey forms for ministries."""
-        links = lineage_frame(self.session)
-        units = {(u.kind, u.code): u for u in self.session.exec(select(Unit)).all()}
-        ministry_lists: dict[int, list[UnitKey]] = {}
-        out: dict[UnitKey, list[tuple[UnitKey, float]]] = {}
-        rows = links[(links["relation"] != "split_part") & (links["old_unit_id"] != links["new_unit_id"])]
-        for rec in rows.sort_values(["new_kind", "new_code", "old_kind", "old_code"]).itertuples(index=False):
-            old: UnitKey = (str(rec.old_kind), str(rec.old_code))
-            new: UnitKey = (str(rec.new_kind), str(rec.new_code))
-            last = self._last_year(units.get(old))
-            weight = 1.0
-            if last is not None and last >= 2022:
-                if old[0].startswith("province"):
-                    weight = float(sipas_plan_size(self.seed, self.spec, last, old))
-                else:
-                    if last not in ministry_lists:
-                        ministry_lists[last] = [(u.kind, u.code) for u in ministries_for_year(self.session, last)]
-                    keys = ministry_lists[last]
-                    if old in keys:
-                        weight = float(par_unit_counts(self.seed, self.spec, last, "ministry", keys)[keys.index(old)])
-            out.setdefault(new, []).append((old, weight))
-        return out
-
-    # -- helpers ---------------------------------------------------------------------------------------------
-    def _count(self, year: int, name: str, n: int) -> None:
-        self.rows[name] = self.rows.get(name, 0) + n
-        self.rows_by_year.setdefault(year, dict.fromkeys(TABLES, 0))[name] += n
-
-    def _survey(
-        self, dataset_id: int, index_code: str, year: int, window: tuple[dt.date, dt.date], items: Sequence[ItemSpec]
-    ) -> tuple[int, dict[str, int]]:
-        names = {
-            "SIPAS": (f"Khảo sát hộ gia đình SIPAS {year}", f"SIPAS household survey {year}"),
-            "PAR_SURVEY": (f"Điều tra xã hội học Chỉ số CCHC {year}", f"PAR INDEX sociological survey {year}"),
-        }[index_code]
-        survey_id = store.insert_one(
-            self.conn,
-            store.SURVEY,
-            {
-                "dataset_id": dataset_id,
-                "index_code": index_code,
-                "year": year,
-                "name_vi": f"{DEMO_LABEL} {names[0]} (dữ liệu mô phỏng)",
-                "name_en": f"{DEMO_LABEL} {names[1]} (synthetic data)",
-                "fieldwork_start": window[0],
-                "fieldwork_end": window[1],
-            },
-        )
-        self._count(year, "survey", 1)
-        rows = [
-            {
-                "survey_id": survey_id,
-                "code": it.code,
-                "text_vi": it.text_vi,
-                "text_en": it.text_en,
-                "scale_min": 1,
-                "scale_max": 5,
-                "respondent_groups": ",".join(it.groups),
-            }
-            for it in items
-        ]
-        self._count(year, "survey_item", store.insert_rows(self.conn, store.ITEM, rows))
-        return survey_id, store.id_map(self.conn, store.ITEM, "code", survey_id=survey_id)
-
-    def _forms(
-        self,
-        year: int,
-        survey_id: int,
-        batch: FormBatch,
-        unit_ids: Sequence[int],
-        interviewer_ids: dict[str, int],
-        item_ids: dict[str, int],
-    ) -> None:
-        f = batch.forms
-        unit_col = [unit_ids[u] for u in f["unit"].tolist()]
-        interviewer_col = [interviewer_ids.get(c) if c is not None else None for c in _nullable(f["interviewer_code"])]
-        columns: dict[str, list[Any]] = {
-            "survey_id": [survey_id] * len(f),
-            "unit_id": unit_col,
-            "interviewer_id": interviewer_col,
-        }
-        for name in (
-            "form_code",
-            "respondent_group",
-            "district_code",
-            "commune_code",
-            "village_code",
-            "collected_on",
-            "status",
-            "invalid_reason",
-            "respondent_phone",
-        ):
-            columns[name] = _nullable(f[name])
-        self._count(year, "survey_form", store.insert_columns(self.conn, store.FORM, columns))
-        ids = store.id_map(self.conn, store.FORM, "form_code", survey_id=survey_id)
-        form_ids = np.array([ids[c] for c in f["form_code"].tolist()], dtype=np.int64)
-        item_col = np.array([item_ids[c] for c in batch.item_codes], dtype=np.int64)
-        t0 = time.perf_counter()
-        self._count(year, "answer", store.insert_answers(self.conn, form_ids, item_col, batch.values))
-        self.answer_seconds += time.perf_counter() - t0
-
-    # -- stages ----------------------------------------------------------------------------------------------
-    def _insert_note(self) -> str:
-        seconds, self.answer_seconds = self.answer_seconds, 0.0
-        return f"answers inserted in {seconds:.1f} s"
-
-    def sipas(self, dataset_id: int, year: int, provinces: Sequence[Unit]) -> None:
-        started = time.perf_counter()
-        keys = [(u.kind, u.code) for u in provinces]
-        quality = [self.latent.quality(k, year) for k in keys]
-        items = sipas_items(self.qdir, year)
-        sim = simulate_sipas(self.seed, self.spec, year, keys, quality, items)
-        survey_id, item_ids = self._survey(dataset_id, "SIPAS", year, sipas_fieldwork(year), items)
-        rows = [{"dataset_id": dataset_id, "code": code, "name": name} for code, name in sim.interviewers]
-        self._count(year, "interviewer", store.insert_rows(self.conn, store.INTERVIEWER, rows))
-        interviewer_ids = store.id_map(self.conn, store.INTERVIEWER, "code", dataset_id=dataset_id)
-        self._forms(year, survey_id, sim.batch, [int(u.id) for u in provinces], interviewer_ids, item_ids)  # type: ignore[arg-type]
-        self.suspicious.extend(sim.suspicious)
-        n_forms = len(sim.batch.forms)
-        invalid = int((sim.batch.forms["status"] == "invalid").sum())
-        self.progress(
-            f"[demo] {year} SIPAS: {len(provinces)} provinces, {n_forms:,} forms ({invalid:,} invalid), "
-            f"{sim.batch.values.size:,} answers, {len(sim.interviewers)} interviewers "
-            f"({len(sim.suspicious)} suspicious) in {time.perf_counter() - started:.1f} s ({self._insert_note()})"
-        )
-
-    def par_survey(self, dataset_id: int, year: int, provinces: Sequence[Unit], ministries: Sequence[Unit]) -> None:
-        started = time.perf_counter()
-        groups = par_groups(self.qdir)
-        items = par_items(self.qdir)
-        survey_id, item_ids = self._survey(dataset_id, "PAR_SURVEY", year, par_fieldwork(year), items)
-        n_forms = n_answers = 0
-        for scope, units in (("province", provinces), ("ministry", ministries)):
-            keys = [(u.kind, u.code) for u in units]
-            quality = [self.latent.quality(k, year) for k in keys]
-            batch = simulate_par(self.seed, self.spec, year, scope, keys, quality, groups, items)
-            self._forms(year, survey_id, batch, [int(u.id) for u in units], {}, item_ids)  # type: ignore[arg-type]
-            n_forms += len(batch.forms)
-            n_answers += batch.values.size
-        self.progress(
-            f"[demo] {year} PAR survey: {n_forms:,} forms, {n_answers:,} answers "
-            f"in {time.perf_counter() - started:.1f} s ({self._insert_note()})"
-        )
-
-    def assessments(self, dataset_id: int, year: int, provinces: Sequence[Unit], ministries: Sequence[Unit]) -> None:
-        started = time.perf_counter()
-        n_scores = n_evidence = 0
-        for scope, units in (("province", provinces), ("ministry", ministries)):
-            if not units:
-                continue
-            framework = store.find_framework(self.session, scope, year)
-            leaves = store.self_assessed_leaves(self.session, framework) if framework is not None else []
-            if not leaves:
-                why = (
-                    "no PAR_INDEX framework"
-                    if framework is None
-                    else f"framework {framework.code} has no self-assessed leaf"
-                )
-                self.skipped.setdefault(scope, []).append(year)
-                self.progress(f"[demo] warning: {year} {scope} self-assessment skipped: {why}")
-                continue
-            keys = [(u.kind, u.code) for u in units]
-            quality = [self.latent.quality(k, year) for k in keys]
-            sims = simulate_assessment(self.seed, year, scope, keys, quality, leaves)
-            unit_ids = [int(u.id) for u in units]  # type: ignore[arg-type]
-            rows = [
-                {
-                    "dataset_id": dataset_id,
-                    "year": year,
-                    "unit_id": unit_ids[s.unit],
-                    "criterion_id": leaves[s.leaf].criterion_id,
-                    "self_score": s.self_score,
-                    "self_comment": s.self_comment,
-                    "appraisal_score": s.appraisal_score,
-                    "appraisal_comment": s.appraisal_comment,
-                    "appraised_at": s.appraised_at,
-                }
-                for s in sims
-            ]
-            n_scores += store.insert_rows(self.conn, store.SCORE, rows)
-            criterion_ids = {leaf.criterion_id for leaf in leaves}
-            stmt = store.SCORE.select().with_only_columns(
-                store.SCORE.c.unit_id, store.SCORE.c.criterion_id, store.SCORE.c.id
-            )
-            stmt = stmt.where(store.SCORE.c.dataset_id == dataset_id, store.SCORE.c.year == year)
-            score_ids = {(u, c): i for u, c, i in self.conn.execute(stmt).all() if c in criterion_ids}
-            evidence = [
-                {
-                    "score_id": score_ids[(unit_ids[s.unit], leaves[s.leaf].criterion_id)],
-                    "ref_code": e.ref_code,
-                    "title": e.title,
-                    "issued_on": e.issued_on,
-                    "location": e.location,
-                }
-                for s in sims
-                for e in s.evidence
-            ]
-            n_evidence += store.insert_rows(self.conn, store.EVIDENCE, evidence)
-        self._count(year, "assessment_score", n_scores)
-        self._count(year, "evidence", n_evidence)
-        self.progress(
-            f"[demo] {year} self-assessment: {n_scores:,} scores, {n_evidence:,} evidence documents "
-            f"in {time.perf_counter() - started:.1f} s"
-        )
-
-
-def _nullable(column: pd.Series) -> list[Any]:
-    """Values of a column with every missing marker (None, NaN, pd.NA) as None: pandas may store a column of
-    strings and None as a string dtype whose missing value is NaN, which PostgreSQL would store as the text 'NaN'."""
-    return [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v for v in column.tolist()]
 
 
 def _open(target: Session | Connection) -> tuple[Session, Connection, bool]:
@@ -371,6 +104,7 @@ def generate_demo(
     seed: int = 20251,
     replace: bool = False,
     delete_results: bool = False,
+    upgrade: bool = False,
     progress: Progress | None = None,
     questionnaire_dir: Path | None = None,
 ) -> DemoReport:
@@ -385,6 +119,9 @@ def generate_demo(
     * Other parameters → :class:`DomainError` unless ``replace``; with ``replace`` the previous demo rows are deleted
       first (also with the same parameters: a forced regeneration, e.g. after frameworks were loaded). Result sets
       computed from the dataset block that unless ``delete_results`` deletes them as well.
+    * ``upgrade`` (what `make run` seeding asks for): a stored demo with the same years, scale and seed made by
+      another generator version is replaced, with its (demo) result sets, as if ``replace`` and
+      ``delete_results`` were given; other differences still need ``replace``.
     """
     started = time.perf_counter()
     say: Progress = progress or (lambda _msg: None)
@@ -394,7 +131,7 @@ def generate_demo(
     request = _request(year_list, spec.name, seed)
     session, conn, own_session = _open(target)
     try:
-        report = _generate(session, conn, request, spec, replace, delete_results, say, questionnaire_dir)
+        report = _generate(session, conn, request, spec, replace, delete_results, upgrade, say, questionnaire_dir)
     finally:
         if own_session:
             session.close()
@@ -409,6 +146,7 @@ def _generate(
     spec: ScaleSpec,
     replace: bool,
     delete_results: bool,
+    upgrade: bool,
     say: Progress,
     questionnaire_dir: Path | None,
 ) -> DemoReport:
@@ -452,6 +190,12 @@ def _generate(
                 report.warnings.append(note)
                 say(f"[demo] note: {note}")
             return report
+        if upgrade and _outdated(stored, request):
+            say(
+                f"[demo] generator version {stored.get('generator_version')} → {GENERATOR_VERSION}: "
+                "regenerating the demo dataset and deleting its result sets"
+            )
+            replace = delete_results = True
         if not replace:
             raise DomainError(
                 f"Dữ liệu mô phỏng đã có với tham số khác ({_describe(stored)}); yêu cầu: {_describe(request)}.",
@@ -478,7 +222,11 @@ def _generate(
         conn.execute(
             store.DATASET.update()
             .where(store.DATASET.c.id == dataset_id)
-            .values(parameters=json.dumps(request), description=DESCRIPTION, created_at=dt.datetime.now(dt.UTC))
+            .values(
+                parameters=json.dumps(request),
+                description=demo_description(request),
+                created_at=dt.datetime.now(dt.UTC),
+            )
         )
     else:
         dataset_id = store.insert_one(
@@ -487,14 +235,16 @@ def _generate(
             {
                 "name": DEMO_DATASET_NAME,
                 "kind": "demo",
-                "description": DESCRIPTION,
+                "description": demo_description(request),
                 "parameters": json.dumps(request),
                 "created_at": dt.datetime.now(dt.UTC),
             },
         )
         report.dataset_id = dataset_id
 
-    writer = _Writer(session, conn, seed, spec, questionnaire_dir or get_settings().data_dir / "questionnaires", say)
+    writer = StageWriter(
+        session, conn, seed, spec, questionnaire_dir or get_settings().data_dir / "questionnaires", say
+    )
     for year in years:
         t0 = time.perf_counter()
         provinces = provinces_for_year(session, year)
@@ -513,9 +263,13 @@ def _generate(
         "self-assessed leaves (load them with `python -m backend load-frameworks`, then run demo again with --replace)"
         for scope, skipped in sorted(writer.skipped.items())
     ]
+    source_vi, source_en = demo_source(request)
     parameters = {
         **request,
         "label": "DEMO: synthetic data, not official figures / dữ liệu mô phỏng, không phải số liệu chính thức",
+        "source_vi": source_vi,
+        "source_en": source_en,
+        "calibration": {key: target.as_dict() for key, target in sorted(writer.used_targets.items())},
         "counts": writer.rows,
         "counts_by_year": {str(y): c for y, c in writer.rows_by_year.items()},
         "ground_truth": {

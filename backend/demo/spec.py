@@ -19,7 +19,7 @@ from backend.errors import DomainError
 #: Name of the one demo dataset (``dataset.name``); a second run finds it by this name.
 DEMO_DATASET_NAME = "demo"
 #: Bump when the simulation changes: stored data made by another version counts as "different parameters".
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 #: First evaluation year of the household SIPAS design and of 876/QĐ-BNV (methodology.md §0, §3.1).
 FIRST_DEMO_YEAR = 2022
 #: Label put in front of every human-readable demo text (survey names, interviewer names, evidence titles).

@@ -9,7 +9,6 @@ dictionaries and twice as fast as one-row statements (ARCHITECTURE.md decision 5
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from itertools import chain
 from typing import Any
@@ -21,7 +20,9 @@ from sqlmodel import Session
 from sqlmodel import select as orm_select
 
 from backend.demo.assessment import Leaf
-from backend.errors import NotFoundError
+from backend.errors import NotFoundError, ValidationError
+from backend.frameworks.spec import FrameworkSpec
+from backend.frameworks.sync import framework_for, spec_from_row
 from backend.models import (
     Answer,
     AssessmentScore,
@@ -184,39 +185,29 @@ def delete_dataset_rows(conn: Connection, dataset_id: int, *, delete_results: bo
     return deleted
 
 
-def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[^0-9A-Za-z]+", version) if p)
-
-
-def find_framework(session: Session, scope: str, year: int) -> Framework | None:
-    """The PAR INDEX framework for ``scope`` and ``year`` (None when there is none).
+def find_framework(session: Session, scope: str, year: int, index_code: str = "PAR_INDEX") -> Framework | None:
+    """The framework of ``index_code`` for ``scope`` and ``year`` (None when there is none).
 
     Uses :func:`backend.frameworks.framework_for` (newest version of the one framework that applies; an ambiguous
-    configuration raises its ValidationError); without that package, the newest version covering ``year``.
+    configuration raises its ValidationError).
     """
     try:
-        from backend.frameworks import framework_for
-    except ImportError:
-        return _newest_framework(session, scope, year)
-    try:
-        found = framework_for(session, "PAR_INDEX", scope, year)
+        found = framework_for(session, index_code, scope, year)
     except NotFoundError:
         return None
     return found if isinstance(found, Framework) else None
 
 
-def _newest_framework(session: Session, scope: str, year: int) -> Framework | None:
-    frameworks = session.exec(
-        orm_select(Framework).where(
-            Framework.index_code == "PAR_INDEX",
-            Framework.unit_scope == scope,
-            Framework.year_from <= year,
-            Framework.year_to >= year,
-        )
-    ).all()
-    if not frameworks:
+def framework_spec(session: Session, index_code: str, scope: str, year: int) -> FrameworkSpec | None:
+    """The parsed methodology of the framework that applies, or None when there is none or its stored file text
+    cannot be read (a framework row made without a file): the demo then falls back to its own default figures."""
+    row = find_framework(session, scope, year, index_code)
+    if row is None:
         return None
-    return max(frameworks, key=lambda f: (_version_key(f.version), f.id or 0))
+    try:
+        return spec_from_row(row)
+    except ValidationError:
+        return None
 
 
 def self_assessed_leaves(session: Session, framework: Framework) -> list[Leaf]:

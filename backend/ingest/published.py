@@ -73,66 +73,104 @@ def _parse_row(
     return year, score, rank
 
 
+@dataclass(frozen=True)
+class PublishedRow:
+    """One row of a published file as read: the raw text fields, the parsed numbers and the note's flags."""
+
+    source_file: str
+    row_number: int
+    raw: dict[str, str]
+    year: int
+    score: float | None
+    rank: int | None
+    note: str
+    is_derived: bool
+    is_uncertain: bool
+
+    @property
+    def metric(self) -> str:
+        return self.raw["index"]
+
+    @property
+    def unit_type(self) -> str:
+        return self.raw["unit_type"]
+
+    @property
+    def unit_name(self) -> str:
+        return self.raw["unit_name"]
+
+
+def read_published(published_dir: Path) -> list[PublishedRow]:
+    """Every row of the published files (:data:`FILES`), parsed, with the flags of its note.
+
+    All-or-nothing: any row with a bad number or no source raises ValidationError listing every such row
+    (file and line), so a caller never works on part of the record.
+    """
+    problems: list[str] = []
+    out: list[PublishedRow] = []
+    for filename in FILES:
+        for number, row in enumerate(read_csv(published_dir / filename), start=2):
+            parsed = _parse_row(number, row, problems, filename)
+            if parsed is None:
+                continue
+            note, derived, uncertain = split_note(row["source"])
+            out.append(PublishedRow(filename, number, row, *parsed, note, derived, uncertain))
+    if problems:
+        raise ValidationError(
+            "Tệp kết quả công bố có dòng không hợp lệ; không nạp dòng nào.",
+            "The published-results files have invalid rows; nothing was loaded.",
+            problems=problems,
+        )
+    return out
+
+
 def load_published(session: Session, published_dir: Path, reference_dir: Path) -> PublishedLoadReport:
     """Load every published file; all-or-nothing: any bad row aborts the load with a row-by-row report."""
     normaliser = NameNormaliser.from_reference_dir(reference_dir)
     report = PublishedLoadReport()
     known = set(session.exec(select(PublishedFigure.row_hash)).all())
     units = {(u.kind, u.code): u.id for u in session.exec(select(Unit)).all()}
-    problems: list[str] = []
     new_rows: list[PublishedFigure] = []
-    for filename in FILES:
-        path = published_dir / filename
-        for number, row in enumerate(read_csv(path), start=2):
-            report.read += 1
-            parsed = _parse_row(number, row, problems, filename)
-            if parsed is None:
-                continue
-            digest = row_hash(filename, row)
-            if digest in known:
-                report.already_present += 1
-                continue
-            known.add(digest)
-            year, score, rank = parsed
-            note, derived, uncertain = split_note(row["source"])
-            unit_id = None
-            scope_code = None
-            kind = _UNIT_KINDS.get(row["unit_type"])
-            if kind:
-                ref = normaliser.resolve(row["unit_name"], [kind], on=dt.date(year, 12, 31))
-                if ref is None:
-                    report.unmatched_units.append(row["unit_name"])
-                else:
-                    unit_id = units.get((ref.kind, ref.code))
-            elif row["unit_type"] == "region":
-                ref = normaliser.resolve(row["unit_name"], ["region"])
-                scope_code = ref.code if ref else None
+    for parsed in read_published(published_dir):
+        row, year = parsed.raw, parsed.year
+        report.read += 1
+        digest = row_hash(parsed.source_file, row)
+        if digest in known:
+            report.already_present += 1
+            continue
+        known.add(digest)
+        unit_id = None
+        scope_code = None
+        kind = _UNIT_KINDS.get(row["unit_type"])
+        if kind:
+            ref = normaliser.resolve(row["unit_name"], [kind], on=dt.date(year, 12, 31))
+            if ref is None:
+                report.unmatched_units.append(row["unit_name"])
             else:
-                scope_code = row["unit_name"]
-            new_rows.append(
-                PublishedFigure(
-                    source_file=filename,
-                    row_number=number,
-                    year=year,
-                    metric=row["index"],
-                    unit_type=row["unit_type"],
-                    unit_name=row["unit_name"],
-                    unit_id=unit_id,
-                    scope_code=scope_code,
-                    score=score,
-                    rank=rank,
-                    source=row["source"],
-                    note=note,
-                    is_derived=derived,
-                    is_uncertain=uncertain,
-                    row_hash=digest,
-                )
+                unit_id = units.get((ref.kind, ref.code))
+        elif row["unit_type"] == "region":
+            ref = normaliser.resolve(row["unit_name"], ["region"])
+            scope_code = ref.code if ref else None
+        else:
+            scope_code = row["unit_name"]
+        new_rows.append(
+            PublishedFigure(
+                source_file=parsed.source_file,
+                row_number=parsed.row_number,
+                year=year,
+                metric=row["index"],
+                unit_type=row["unit_type"],
+                unit_name=row["unit_name"],
+                unit_id=unit_id,
+                scope_code=scope_code,
+                score=parsed.score,
+                rank=parsed.rank,
+                source=row["source"],
+                note=parsed.note,
+                is_derived=parsed.is_derived,
+                is_uncertain=parsed.is_uncertain,
+                row_hash=digest,
             )
-    if problems:
-        raise ValidationError(
-            "Tệp kết quả công bố có dòng không hợp lệ; không nạp dòng nào.",
-            "The published-results files have invalid rows; nothing was loaded.",
-            problems=problems,
         )
     session.add_all(new_rows)
     session.flush()
