@@ -60,7 +60,7 @@ def info(set_id: int, year: int, *, kind: str = "demo", code: str = "PAR_PROVINC
             "version": 1,
             "dataset_name": "demo",
             "dataset_kind": kind,
-            "dataset_parameters": '{"source_vi": "bộ sinh dữ liệu X", "source_en": "generator X"}',
+            "dataset_parameters": '{"source_vi": "Nguồn: bộ sinh dữ liệu X", "source_en": "Source: generator X"}',
             "framework_id": fw,
             "framework_code": code,
             "framework_version": "1",

@@ -31,7 +31,8 @@ from backend import metrics as m
 from backend.demo.calibration import Target
 from backend.frameworks.spec import ASSESSED_MODES, FrameworkSpec
 from backend.scoring.answers import group_sums, weighted_answers
-from backend.scoring.par import SurveyInputs, build_survey_plan, sipas_leaf_points, survey_fractions
+from backend.scoring.par import sipas_leaf_points
+from backend.scoring.par_survey import SurveyInputs, build_survey_plan, survey_fractions
 from backend.scoring.sipas import SipasPlan, build_plan, evaluate
 
 #: Survey share of maximum = mean achievement − SURVEY_GAP + SURVEY_SLOPE × (unit − mean) + N(0, SURVEY_SD):

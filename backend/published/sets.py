@@ -9,12 +9,13 @@ version, then the latest publication. Older visible versions stay reachable by i
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+
+from backend.demo.source import source_text
 
 INDEXES = ("PAR_INDEX", "SIPAS")
 SCOPES = ("province", "ministry")
@@ -56,11 +57,9 @@ class ResultSetInfo:
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> ResultSetInfo:
-        params = record.get("dataset_parameters") or "{}"
-        try:
-            extra = json.loads(params) if isinstance(params, str) else dict(params)
-        except (ValueError, TypeError):
-            extra = {}
+        source_vi, source_en = source_text(
+            {"kind": record["dataset_kind"], "parameters": record.get("dataset_parameters") or "{}"}
+        )
         supersedes = record.get("supersedes_id")
         return cls(
             id=int(record["id"]),
@@ -83,8 +82,8 @@ class ResultSetInfo:
             published_at=_when(record.get("published_at")),
             supersedes_id=None if supersedes is None or pd.isna(supersedes) else int(supersedes),
             erratum=str(record.get("erratum") or ""),
-            dataset_source_vi=str(extra.get("source_vi") or ""),
-            dataset_source_en=str(extra.get("source_en") or ""),
+            dataset_source_vi=source_vi,
+            dataset_source_en=source_en,
         )
 
     @property
@@ -104,6 +103,7 @@ class ResultSetInfo:
         return self.framework_title_vi if lang == "vi" else self.framework_title_en
 
     def dataset_source(self, lang: str) -> str:
+        """Where the figures come from: the ministry, or for demo data the generator that made them."""
         return self.dataset_source_vi if lang == "vi" else self.dataset_source_en
 
 

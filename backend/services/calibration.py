@@ -2,7 +2,7 @@
 the calibration tests and ``bench/bench_demo_calibration.py``.
 
 For every year, index and unit scope with a computed result set of the demo dataset (the newest version), the
-ranked units' figures (as ``result_frame`` gives them) are summarised (mean, population SD, min, max) next to the
+ranked units' figures (the read model's unit table of the set) are summarised (mean, population SD, min, max) next to the
 target of backend/demo/calibration.py, with what :func:`backend.demo.calibration.check_figures` finds wrong.
 """
 
@@ -17,7 +17,7 @@ from backend.demo.calibration import check_figures, demo_targets, target_for
 from backend.demo.spec import DEMO_DATASET_NAME
 from backend.errors import NotFoundError
 from backend.models import Dataset, ResultSet
-from backend.services.compute import result_frame
+from backend.services.results import stored_tables
 from backend.settings import get_settings
 
 COLUMNS = [
@@ -53,8 +53,8 @@ def demo_vs_targets(
             newest[key] = rs
     rows: list[dict[str, object]] = []
     for (year, index, scope), rs in sorted(newest.items()):
-        frame = result_frame(session, int(rs.id or 0))
-        values = frame.loc[frame["ranked"], "value"].astype(float)
+        units = stored_tables(session, int(rs.id or 0)).units
+        values = units.loc[units["ranked"], "value"].astype(float)
         target = target_for(targets, index, scope, year)
         rows.append(
             {
