@@ -1,7 +1,9 @@
 """The only module of the public app with Streamlit caches. Everything it returns comes through
-``backend.services.public_query`` (published, past-embargo result sets only).
+``backend.services.public_query`` (published, past-embargo result sets only), read with the public engine
+(``backend.db.get_public_engine``: the read-only ``par_public`` login on PostgreSQL, the read-only file with
+the public authorizer on SQLite); the public app never holds the owner's connection.
 
-Cache keys: the store URL (so two stores never share entries) and, for result data, the result-set id.
+Cache keys: the public store URL (so two stores never share entries) and, for result data, the result-set id.
 Result sets are immutable, so their rows and derived tables are cached without expiry; a correction is a
 new result set with a new id, hence a new key. The catalogue of visible sets is the only time-dependent
 query: it is cached for ``CATALOGUE_TTL`` seconds, which can only delay the moment a set appears after its
@@ -15,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from backend.db import get_engine, session_scope
+from backend.db import get_public_engine, session_scope
 from backend.services import public_query as q
 from backend.settings import get_settings
 from dashboards.components import model
@@ -24,12 +26,13 @@ CATALOGUE_TTL = 30
 
 
 def store_key() -> str:
-    """The store URL: part of every cache key."""
-    return get_settings().effective_database_url
+    """The public store URL: part of every cache key (empty when none is configured; the first query then
+    explains what to set)."""
+    return get_settings().effective_public_database_url
 
 
 def _session(db: str) -> Any:
-    return session_scope(get_engine(db))
+    return session_scope(get_public_engine(db or None))
 
 
 @st.cache_data(ttl=CATALOGUE_TTL, show_spinner=False)

@@ -18,7 +18,7 @@ class Dataset(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=128)
+    name: str
     kind: str = Field(max_length=16)
     description: str = ""
     parameters: str = Field(default="{}", description="JSON of generator parameters or import details")
