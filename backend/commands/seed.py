@@ -69,11 +69,11 @@ class SeedStepError(DomainError):
 def _detail(cause: BaseException, lang: str) -> str:
     """What went wrong, in one line: a domain error's own message, else the error type and first line."""
     if isinstance(cause, DomainError):
-        return cause.message(lang)
+        return cause.message(lang).rstrip(".")
     origin = getattr(cause, "orig", None) if isinstance(cause, SQLAlchemyError) else None
     error = origin or cause
     first = (str(error).strip().splitlines() or [""])[0]
-    return f"{type(error).__name__}: {first}"
+    return f"{type(error).__name__}: {first}".rstrip(".")
 
 
 @contextmanager
