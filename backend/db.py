@@ -61,7 +61,7 @@ def get_public_engine(url: str | None = None) -> Engine:
     URL on PostgreSQL there is no public engine: the owner's login is never used by the public app."""
     from backend.errors import DomainError
     from backend.i18n import both
-    from backend.public_access import connect_read_only
+    from backend.public_access import connect_read_only, refuse_powerful_login
 
     settings = get_settings()
     url = url or settings.effective_public_database_url
@@ -76,12 +76,14 @@ def get_public_engine(url: str | None = None) -> Engine:
         return create_engine(
             "sqlite://", creator=lambda: connect_read_only(path), poolclass=QueuePool, echo=settings.sql_echo
         )
-    return create_engine(
+    engine = create_engine(
         url,
         echo=settings.sql_echo,
         pool_pre_ping=True,
         connect_args={"options": "-c default_transaction_read_only=on"},
     )
+    event.listen(engine, "connect", refuse_powerful_login)
+    return engine
 
 
 @contextmanager

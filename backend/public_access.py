@@ -20,12 +20,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from backend.errors import DomainError
+from backend.i18n import t
 
 #: the PostgreSQL role whose members are the public app's login users
 PUBLIC_ROLE = "par_public"
 #: the table listing what the public may read (``column_name`` ``*`` = every column)
 GRANT_TABLE = "public_grant"
 ALL_COLUMNS = "*"
+
+#: tables a public login must not be able to read (checked on every new PostgreSQL connection)
+_NEVER_PUBLIC = ("result_set", "result_row", "app_user", "survey_form", "audit_log")
 
 #: harmless read-only pragmas SQLAlchemy issues on connect (``PRAGMA read_uncommitted`` with no value)
 _PRAGMAS_READ = frozenset({"read_uncommitted"})
@@ -88,3 +95,24 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     authorizer = PublicAuthorizer(read_grants(connection), sqlite_views(connection))
     connection.set_authorizer(authorizer)
     return connection
+
+
+def refuse_powerful_login(dbapi_connection: Any, _record: Any = None) -> None:
+    """PostgreSQL ``connect`` hook of the public engine: refuse a login that can read a base result table,
+    users, survey forms or the audit log (for instance the owner's login put in PUBLIC_DATABASE_URL by
+    mistake). Rule: the public login reads through par_public only."""
+    checks = " OR ".join(f"has_table_privilege('{table}', 'SELECT')" for table in _NEVER_PUBLIC)
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"SELECT current_user, {checks}")
+        user, too_powerful = cursor.fetchone()
+    finally:
+        cursor.close()
+        dbapi_connection.rollback()
+    if too_powerful:
+        raise DomainError(
+            t("store.public_login_too_powerful", "vi", user=user, role=PUBLIC_ROLE),
+            t("store.public_login_too_powerful", "en", user=user, role=PUBLIC_ROLE),
+            hint_vi=t("store.public_url_missing_hint", "vi"),
+            hint_en=t("store.public_url_missing_hint", "en"),
+        )

@@ -109,3 +109,13 @@ def test_passwords_with_special_characters(pg_server: PostgresServer, pg_url: st
     with pytest.raises(OperationalError), get_public_engine().connect():
         pass
     clear_caches()
+
+
+def test_the_owners_login_is_refused_as_the_public_login(pg_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """PUBLIC_DATABASE_URL set to a login that can read the base tables (here the superuser) is refused."""
+    main(["migrate"])
+    monkeypatch.setenv("PUBLIC_DATABASE_URL", pg_url)
+    clear_caches()
+    with pytest.raises(DomainError, match=PUBLIC_ROLE), get_public_engine().connect():
+        pass
+    clear_caches()
