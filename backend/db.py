@@ -1,7 +1,9 @@
 """The one engine factory and the one way to open a session.
 
-Nothing else in the project calls ``create_engine``. SQLite connections get WAL journaling and
-foreign-key enforcement; both SQLite and PostgreSQL are brought to the schema by Alembic only.
+Nothing else in the project calls ``create_engine``. :func:`get_engine` is the store as its owner sees it
+(SQLite connections get WAL journaling and foreign-key enforcement); :func:`get_public_engine` is the
+public app's read-only view of it (see ``backend/public_access.py``). Both SQLite and PostgreSQL are
+brought to the schema by Alembic only.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
-from sqlalchemy.pool import StaticPool
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool, StaticPool
 from sqlmodel import Session, create_engine
 
-from backend.settings import REPO_ROOT, get_settings
+from backend.settings import REPO_ROOT, display_url, get_settings
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -49,6 +52,40 @@ def get_engine(url: str | None = None) -> Engine:
     return engine
 
 
+@lru_cache(maxsize=8)
+def get_public_engine(url: str | None = None) -> Engine:
+    """The public app's engine for ``url`` (default: the settings' public URL), created once per URL.
+
+    SQLite: the store's file opened read-only with the public authorizer (published rows only, no writes).
+    PostgreSQL: a login role of ``par_public``; every transaction is read-only as well. Without a public
+    URL on PostgreSQL there is no public engine: the owner's login is never used by the public app."""
+    from backend.errors import DomainError
+    from backend.i18n import both
+    from backend.public_access import connect_read_only, refuse_powerful_login
+
+    settings = get_settings()
+    url = url or settings.effective_public_database_url
+    if not url:
+        hint_vi, hint_en = both("store.public_url_missing_hint")
+        raise DomainError(*both("store.public_url_missing"), hint_vi=hint_vi, hint_en=hint_en)
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if not database or database == ":memory:":
+            raise ValueError("the public engine needs a SQLite file, not an in-memory store")
+        path = Path(database)
+        return create_engine(
+            "sqlite://", creator=lambda: connect_read_only(path), poolclass=QueuePool, echo=settings.sql_echo
+        )
+    engine = create_engine(
+        url,
+        echo=settings.sql_echo,
+        pool_pre_ping=True,
+        connect_args={"options": "-c default_transaction_read_only=on"},
+    )
+    event.listen(engine, "connect", refuse_powerful_login)
+    return engine
+
+
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error."""
@@ -76,25 +113,46 @@ def alembic_config(url: str | None = None) -> Any:
     return cfg
 
 
+def _run_alembic(url: str | None, step: Any) -> None:
+    """Run an Alembic command on one connection. On SQLite, foreign keys are off while it runs, because
+    batch mode rebuilds a table by copy, drop and rename (SQLite's documented procedure for changing a
+    column); every foreign key is checked before the work is committed."""
+    engine = get_engine(url)
+    cfg = alembic_config(url)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                step(cfg)
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} broken foreign keys, e.g. {tuple(broken[0])}")
+
+
 def migrate(url: str | None = None, revision: str = "head") -> None:
     """Bring the store at ``url`` to ``revision`` with Alembic (the schema is never changed by hand)."""
     from alembic import command
 
-    engine = get_engine(url)
-    cfg = alembic_config(url)
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+    _run_alembic(url, lambda cfg: command.upgrade(cfg, revision))
 
 
 def downgrade(url: str | None = None, revision: str = "base") -> None:
     from alembic import command
 
-    engine = get_engine(url)
-    cfg = alembic_config(url)
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.downgrade(cfg, revision)
+    _run_alembic(url, lambda cfg: command.downgrade(cfg, revision))
 
 
 def schema_state(url: str | None = None) -> tuple[str | None, str]:
@@ -114,7 +172,7 @@ def ensure_current(url: str | None = None) -> None:
 
     current, head = schema_state(url)
     if current != head:
-        where = (url or get_settings().effective_database_url).split("@")[-1]
+        where = display_url(url or get_settings().effective_database_url)
         raise DomainError(
             f"Cơ sở dữ liệu ({where}) chưa được khởi tạo hoặc cập nhật (phiên bản {current or 'trống'}, cần {head}).",
             f"The store ({where}) is not set up or not up to date (schema {current or 'empty'}, needs {head}).",

@@ -11,8 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,21 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="",
         description="SQLAlchemy URL of the store; empty means the embedded SQLite file data/app.db.",
+    )
+    database_password: SecretStr = Field(
+        default=SecretStr(""),
+        description="Password of DATABASE_URL's user, kept out of the URL (any characters, no escaping).",
+    )
+    public_database_url: str = Field(
+        default="",
+        description=(
+            "URL the public app reads with: a login role that is a member of par_public (PostgreSQL). "
+            "Empty on SQLite: the store's file, opened read-only with the public authorizer."
+        ),
+    )
+    public_database_password: SecretStr = Field(
+        default=SecretStr(""),
+        description="Password of PUBLIC_DATABASE_URL's user, kept out of the URL (any characters).",
     )
     data_dir: Path = Field(
         default=REPO_ROOT / "data",
@@ -45,22 +61,32 @@ class Settings(BaseSettings):
     internal_port: int = Field(default=8502, description="Port of the internal app.")
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
 
-    @field_validator("database_url")
+    @field_validator("database_url", "public_database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
         if value and not value.startswith(("sqlite", "postgresql")):
             raise ValueError(
-                "DATABASE_URL must start with sqlite:// or postgresql+psycopg:// "
-                f"(got {value.split(':', 1)[0]!r}). Hint: leave it empty for the embedded SQLite store."
+                "DATABASE_URL and PUBLIC_DATABASE_URL must start with sqlite:// or postgresql+psycopg:// "
+                f"(got {value.split(':', 1)[0]!r}). Hint: leave DATABASE_URL empty for the embedded SQLite store."
             )
         return value
 
     @property
     def effective_database_url(self) -> str:
-        """The URL actually used: DATABASE_URL, or the embedded SQLite file in data_dir."""
+        """The URL actually used: DATABASE_URL (with DATABASE_PASSWORD, if set), or the embedded SQLite file."""
         if self.database_url:
-            return self.database_url
+            return with_password(self.database_url, self.database_password.get_secret_value())
         return f"sqlite:///{self.data_dir / 'app.db'}"
+
+    @property
+    def effective_public_database_url(self) -> str:
+        """The URL the public app reads with: PUBLIC_DATABASE_URL (with PUBLIC_DATABASE_PASSWORD), else the
+        store itself when it is SQLite (opened read-only by ``backend.db.get_public_engine``), else empty:
+        a PostgreSQL store has no public URL until an administrator has created the login role."""
+        if self.public_database_url:
+            return with_password(self.public_database_url, self.public_database_password.get_secret_value())
+        store = self.effective_database_url
+        return store if store.startswith("sqlite") else ""
 
     @property
     def reference_dir(self) -> Path:
@@ -73,6 +99,19 @@ class Settings(BaseSettings):
     @property
     def frameworks_dir(self) -> Path:
         return self.data_dir / "frameworks"
+
+
+def with_password(url: str, password: str) -> str:
+    """``url`` with ``password`` set as its password, correctly escaped (``@ : / # % ? &`` and spaces are
+    safe). An empty password leaves the URL as written (a password may also be percent-encoded in it)."""
+    if not password:
+        return url
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def display_url(url: str) -> str:
+    """``url`` without its password, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True) if url else ""
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,8 @@
 """The public app's only cache adapter over the read model (backend/published).
 
-Pages make one call here per view and render what comes back. Cache keys: the store URL (two stores never
+Everything is read with the public engine (``backend.db.get_public_engine``: the read-only ``par_public`` login
+on PostgreSQL, the read-only file with the public authorizer on SQLite); the public app never holds the
+owner's connection. Pages make one call here per view and render what comes back. Cache keys: the store URL (two stores never
 share entries) and, for result data, the result-set id (a set's numbers never change; a correction is a new
 set with a new id). The catalogue of visible sets is the only time-dependent query: it is cached for
 ``CATALOGUE_TTL`` seconds, so a set appears at most that long after its embargo and disappears at most that
@@ -15,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from backend.db import get_engine, session_scope
+from backend.db import get_public_engine, session_scope
 from backend.frameworks.spec import FrameworkSpec
 from backend.published import about, fmt, profile, sources, store, trends, views
 from backend.published.sets import Catalogue, ResultSetInfo
@@ -27,12 +29,13 @@ CATALOGUE_TTL = 5
 
 
 def store_key() -> str:
-    """The store URL: part of every cache key."""
-    return get_settings().effective_database_url
+    """The public store URL: part of every cache key (empty when none is configured; the first query then
+    explains what to set)."""
+    return get_settings().effective_public_database_url
 
 
 def _session(db: str) -> Any:
-    return session_scope(get_engine(db))
+    return session_scope(get_public_engine(db or None))
 
 
 @st.cache_data(ttl=CATALOGUE_TTL, show_spinner=False)

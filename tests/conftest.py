@@ -5,6 +5,9 @@
   the settings/engine caches point at that copy for the duration of the test.
 - ``pg_url``: a throwaway PostgreSQL database (see tests/pg.py); tests using it are skipped only when
   PostgreSQL cannot be started at all and PAR_REQUIRE_PG is not set (``make test`` sets it).
+- ``pg_public_url``: on that database (once migrated), the public app's login ``par_web`` (member of
+  ``par_public``) with a password made of every character URLs and config files treat specially, set as
+  PUBLIC_DATABASE_URL + PUBLIC_DATABASE_PASSWORD.
 """
 
 from __future__ import annotations
@@ -17,15 +20,25 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from backend.db import get_engine, migrate, session_scope
+from backend.db import get_engine, get_public_engine, migrate, session_scope
 from backend.reference.loader import load_reference
 from backend.settings import REPO_ROOT, get_settings
+
+#: login of the public app in the PostgreSQL tests, and its password: @ : / # % ? & and a space
+PUBLIC_LOGIN = "par_web"
+PUBLIC_PASSWORD = "p@ss:w/o#r%d?&x y"
+
+
+def clear_caches() -> None:
+    """Forget the settings and every engine (after the environment changed)."""
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    get_public_engine.cache_clear()
 
 
 def _point_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", url)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    clear_caches()
 
 
 @pytest.fixture(scope="session")
@@ -50,8 +63,7 @@ def store_url(reference_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     _point_at(url, monkeypatch)
     yield url
     get_engine(url).dispose()
-    get_engine.cache_clear()
-    get_settings.cache_clear()
+    clear_caches()
 
 
 @pytest.fixture
@@ -84,6 +96,35 @@ def pg_url(pg_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     _point_at(url, monkeypatch)
     yield url
     get_engine(url).dispose()
-    get_engine.cache_clear()
-    get_settings.cache_clear()
+    clear_caches()
     pg_server.drop_database(url)
+
+
+def public_login(server: object, database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The public login on the database of ``database_url``, configured as the public app would be: the URL
+    without its password in PUBLIC_DATABASE_URL, the password in PUBLIC_DATABASE_PASSWORD. Roles belong to
+    the cluster: they are created here when missing, as the administrator of the README would."""
+    from psycopg import sql
+
+    from backend.public_access import PUBLIC_ROLE
+    from tests.pg import PostgresServer
+
+    assert isinstance(server, PostgresServer)
+    for statement in (
+        f"CREATE ROLE {PUBLIC_ROLE} NOLOGIN",
+        f"CREATE ROLE {PUBLIC_LOGIN} LOGIN IN ROLE {PUBLIC_ROLE}",
+    ):
+        server.execute(f"DO $$ BEGIN {statement}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    password = sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(PUBLIC_LOGIN), sql.Literal(PUBLIC_PASSWORD))
+    server.execute(password.as_string())
+    url = server.url(database_url.rsplit("/", 1)[1], user=PUBLIC_LOGIN)
+    monkeypatch.setenv("PUBLIC_DATABASE_URL", url)
+    monkeypatch.setenv("PUBLIC_DATABASE_PASSWORD", PUBLIC_PASSWORD)
+    clear_caches()
+    return url
+
+
+@pytest.fixture
+def pg_public_url(pg_server: object, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The public login (``par_web``, member of ``par_public``) on the ``pg_url`` database."""
+    return public_login(pg_server, pg_url, monkeypatch)

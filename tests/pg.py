@@ -1,8 +1,9 @@
 """A throwaway PostgreSQL cluster on localhost for the integration tests.
 
 Uses Debian's server binaries (``make test`` installs the ``postgresql`` package if missing). The
-cluster lives in a temporary folder, listens on 127.0.0.1 on a free port with trust authentication,
-and is stopped and deleted when the test session ends. When running as root, the server runs as the
+cluster lives in a temporary folder, listens on 127.0.0.1 on a free port, and is stopped and deleted when
+the test session ends. The superuser ``postgres`` logs in without a password (trust); every other role
+must give its password (scram-sha-256), so tests of passwords and roles are real. When running as root, the server runs as the
 ``postgres`` system user (initdb refuses root).
 """
 
@@ -83,6 +84,7 @@ class PostgresServer:
                 "UTF8",
                 "--locale=C.UTF-8",
             )
+            server._write_hba()
             server._run(
                 str(bin_dir / "pg_ctl"),
                 "-D",
@@ -99,6 +101,19 @@ class PostgresServer:
             return None
         server._wait()
         return server
+
+    def _write_hba(self) -> None:
+        """Trust for the superuser (the tests' admin connection), passwords for every other role."""
+        rules = [
+            "local all postgres trust",
+            "host all postgres 127.0.0.1/32 trust",
+            "local all all scram-sha-256",
+            "host all all 127.0.0.1/32 scram-sha-256",
+        ]
+        hba = self.data_dir / "pg_hba.conf"
+        hba.write_text("\n".join(rules) + "\n", encoding="utf-8")
+        if self.run_as:
+            shutil.chown(hba, user=self.run_as)
 
     def _wait(self) -> None:
         import psycopg
@@ -123,7 +138,20 @@ class PostgresServer:
         name = f"t_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+        return self.url(name)
+
+    def url(self, database: str, user: str = "postgres") -> str:
+        """SQLAlchemy URL of ``database`` for ``user`` (no password: tests pass it through the settings)."""
+        return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/{database}"
+
+    def execute(self, *statements: str, database: str = "postgres") -> None:
+        """Run statements as the superuser (the administrator of the README), each in its own transaction."""
+        import psycopg
+
+        dsn = self.admin_dsn.replace("dbname=postgres", f"dbname={database}")
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)  # type: ignore[arg-type]
 
     def drop_database(self, url: str) -> None:
         import psycopg

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from backend.db import migrate
-from backend.settings import get_settings
+from backend.settings import display_url, get_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,6 +14,5 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     migrate(revision=args.revision)
-    url = get_settings().effective_database_url
-    print(f"store at {url.split('@')[-1]} migrated to {args.revision}")
+    print(f"store at {display_url(get_settings().effective_database_url)} migrated to {args.revision}")
     return 0

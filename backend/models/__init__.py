@@ -5,6 +5,7 @@ from backend.models.assessments import AssessmentScore, Evidence
 from backend.models.audit import AuditLog
 from backend.models.datasets import Dataset
 from backend.models.frameworks import Criterion, Framework
+from backend.models.public import PublicGrant
 from backend.models.published import PublishedFigure
 from backend.models.results import ResultRow, ResultSet
 from backend.models.surveys import Answer, Interviewer, Survey, SurveyForm, SurveyItem
@@ -21,6 +22,7 @@ __all__ = [
     "Evidence",
     "Framework",
     "Interviewer",
+    "PublicGrant",
     "PublishedFigure",
     "Region",
     "ResultRow",

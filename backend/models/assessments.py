@@ -42,7 +42,7 @@ class Evidence(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     score_id: int = Field(foreign_key="assessment_score.id", index=True)
-    ref_code: str = Field(max_length=64, description="document number, e.g. 123/QĐ-UBND")
+    ref_code: str = Field(description="document number, e.g. 123/QĐ-UBND")
     title: str
     issued_on: dt.date | None = None
     location: str = Field(default="", description="file path or URL of the stored document")

@@ -16,7 +16,7 @@ class AuditLog(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(index=True)
-    actor: str = Field(max_length=64)
+    actor: str
     action: str = Field(max_length=64)
     entity: str = Field(max_length=64)
     entity_id: str = Field(default="", max_length=64)

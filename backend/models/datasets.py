@@ -18,10 +18,14 @@ class Dataset(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=128)
+    name: str
     kind: str = Field(max_length=16)
     description: str = ""
-    parameters: str = Field(default="{}", description="JSON of generator parameters or import details")
+    parameters: str = Field(
+        default="{}",
+        description="JSON of public provenance: generator parameters and the source line of demo data (readable by "
+        "the public role; import batches with file names and people are recorded elsewhere)",
+    )
     created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property

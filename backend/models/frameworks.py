@@ -26,8 +26,8 @@ class Framework(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(max_length=64, index=True)
-    version: str = Field(max_length=32)
+    code: str = Field(index=True)
+    version: str
     index_code: str = Field(max_length=16)
     unit_scope: str = Field(max_length=16, description="province | ministry")
     year_from: int
@@ -49,7 +49,7 @@ class Criterion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     framework_id: int = Field(foreign_key="framework.id", index=True)
     parent_id: int | None = Field(default=None, foreign_key="criterion.id")
-    code: str = Field(max_length=64)
+    code: str
     level: str = Field(max_length=16, description="area | criterion | sub | content | item")
     name_vi: str
     name_en: str

@@ -17,14 +17,14 @@ class PublishedFigure(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("row_hash", name="uq_published_row"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    source_file: str = Field(max_length=64)
+    source_file: str
     row_number: int
     year: int = Field(index=True)
-    metric: str = Field(max_length=96, description="index or dotted sub-metric as in the file")
-    unit_type: str = Field(max_length=16)
+    metric: str = Field(description="index or dotted sub-metric as in the file")
+    unit_type: str
     unit_name: str
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
-    scope_code: str | None = Field(default=None, max_length=32, description="region code or aggregate name")
+    scope_code: str | None = Field(default=None, description="region code or aggregate name")
     score: float | None = None
     rank: int | None = None
     source: str = Field(sa_column=Column(Text, nullable=False))

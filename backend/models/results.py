@@ -43,10 +43,10 @@ class ResultSet(SQLModel, table=True):
     version: int
     status: str = Field(default="draft", max_length=16)
     framework_id: int = Field(foreign_key="framework.id")
-    framework_version: str = Field(max_length=32)
+    framework_version: str
     inputs_hash: str = Field(max_length=64)
     computed_at: dt.datetime
-    computed_by: str = Field(max_length=64)
+    computed_by: str
     publish_at: dt.datetime | None = Field(default=None, description="embargo: not public before this time (UTC)")
     published_at: dt.datetime | None = None
     supersedes_id: int | None = Field(default=None, foreign_key="result_set.id")
@@ -66,9 +66,9 @@ class ResultRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     result_set_id: int = Field(foreign_key="result_set.id", index=True)
     scope: str = Field(max_length=16)
-    scope_code: str = Field(max_length=32)
+    scope_code: str
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
-    metric: str = Field(max_length=64)
+    metric: str
     value: float | None = None
     max_value: float | None = None
     ci_low: float | None = None
@@ -76,7 +76,7 @@ class ResultRow(SQLModel, table=True):
     rank: int | None = None
     rank_low: int | None = None
     rank_high: int | None = None
-    grp: str | None = Field(default=None, max_length=8)
+    grp: str | None = None
     n: int | None = None
 
 

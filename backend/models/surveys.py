@@ -40,7 +40,7 @@ class SurveyItem(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     survey_id: int = Field(foreign_key="survey.id", index=True)
-    code: str = Field(max_length=64)
+    code: str
     text_vi: str
     text_en: str
     scale_min: int = 1
@@ -54,7 +54,7 @@ class Interviewer(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     dataset_id: int = Field(foreign_key="dataset.id", index=True)
-    code: str = Field(max_length=32)
+    code: str
     name: str
 
 
@@ -74,20 +74,20 @@ class SurveyForm(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     survey_id: int = Field(foreign_key="survey.id")
-    form_code: str = Field(max_length=48)
-    respondent_group: str = Field(max_length=32)
+    form_code: str
+    respondent_group: str
     unit_id: int = Field(
         foreign_key="unit.id",
         description="the province or ministry the answers are about",
     )
-    district_code: str | None = Field(default=None, max_length=32, description="empty from 2025-07-01 (no districts)")
-    commune_code: str | None = Field(default=None, max_length=32)
-    village_code: str | None = Field(default=None, max_length=32)
+    district_code: str | None = Field(default=None, description="empty from 2025-07-01 (no districts)")
+    commune_code: str | None = None
+    village_code: str | None = None
     interviewer_id: int | None = Field(default=None, foreign_key="interviewer.id", index=True)
     collected_on: dt.date
     status: str = Field(default="valid", max_length=16)
-    invalid_reason: str | None = Field(default=None, max_length=64)
-    respondent_phone: str | None = Field(default=None, max_length=20, description="personal data: back-check role only")
+    invalid_reason: str | None = None
+    respondent_phone: str | None = Field(default=None, description="personal data: back-check role only")
 
 
 class Answer(SQLModel, table=True):

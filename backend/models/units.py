@@ -24,7 +24,7 @@ class Region(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     scheme: str = Field(max_length=16)
-    code: str = Field(max_length=16)
+    code: str
     name_vi: str
     name_en: str
     sort_order: int
@@ -33,13 +33,13 @@ class Region(SQLModel, table=True):
 
 class UnitBase(SQLModel):
     kind: str = Field(max_length=16, index=True)
-    code: str = Field(max_length=16)
+    code: str
     name_vi: str
     name_en: str
     full_name_vi: str = ""
-    unit_type: str = Field(max_length=32, description="city | province | ministry | ministry_level_agency")
-    region_code: str | None = Field(default=None, max_length=16, description="GSO six-region code")
-    region_code_nq306: str | None = Field(default=None, max_length=16)
+    unit_type: str = Field(description="city | province | ministry | ministry_level_agency")
+    region_code: str | None = Field(default=None, description="GSO six-region code")
+    region_code_nq306: str | None = None
     iso_3166_2: str | None = Field(default=None, max_length=8)
     valid_from: dt.date
     valid_to: dt.date | None = None

@@ -23,7 +23,7 @@ class User(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("username", name="uq_user_username"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=64)
+    username: str
     full_name: str = ""
     email: str | None = Field(default=None, max_length=254)
     password_hash: str = Field(description="argon2id hash; never a plain password")
@@ -46,6 +46,6 @@ class UserRole(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     role: str = Field(max_length=16)
-    scope: str = Field(default="*", max_length=32)
+    scope: str = "*"
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None

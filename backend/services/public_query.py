@@ -1,15 +1,18 @@
 """The public query path: what the press, the provinces and citizens may see.
 
-Only *visible* result sets are ever read here. A result set is visible when
+Result sets and their rows are read only through the views ``public_result_set`` and ``public_result_row``
+(migration 0002), whose WHERE clause is the one visibility rule: a result set is visible when
 
 * its ``status`` is ``published`` (not draft, appraised, agreed, approved or withdrawn), and
 * its embargo has passed: ``publish_at`` ≤ now (or, when no ``publish_at`` was set, ``published_at`` ≤ now).
   A set with neither time is not visible.
 
-Every query on ``result_set`` or ``result_row`` in this module is built from :func:`_visible_ids`, the one
-place where that rule is written, so no function here can return a draft or embargoed number: asking for
-the rows of a set that is not visible raises :class:`~backend.errors.NotFoundError`, exactly as for a set
-that does not exist. (In PostgreSQL the same rule can be enforced again with a read-only role on views.)
+The store's clock decides "now", so no caller can lift an embargo early. The public app reads through
+``backend.db.get_public_engine``, which on PostgreSQL is a member of the ``par_public`` role (SELECT on the
+views and the public tables only) and on SQLite a read-only connection with the public authorizer; the
+base tables ``result_set`` / ``result_row`` are out of its reach (see ``backend/public_access.py``). Asking
+for the rows of a set that is not visible raises :class:`~backend.errors.NotFoundError`, exactly as for a
+set that does not exist.
 
 Besides result sets, the module serves the reference tables the public pages need (units, regions,
 lineage, evaluation years), the methodology (frameworks and criteria), and the published record (official
@@ -24,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy import case, select, true
 from sqlmodel import Session, col
 
 from backend.errors import NotFoundError
@@ -35,14 +38,11 @@ from backend.models import (
     Framework,
     PublishedFigure,
     Region,
-    ResultRow,
-    ResultSet,
     Unit,
 )
+from backend.models.public import public_result_row, public_result_set
 from backend.models.results import RESULT_ROW_FIELDS
 from backend.reference.units import lineage_frame as _lineage_frame
-
-PUBLISHED = "published"
 
 SET_COLUMNS = [
     "id",
@@ -72,34 +72,15 @@ SET_COLUMNS = [
 ROW_COLUMNS = ["result_set_id", *RESULT_ROW_FIELDS]
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _as_utc(now: dt.datetime | None) -> dt.datetime:
+def _as_of(now: dt.datetime | None) -> Any:
+    """Condition on ``public_result_set``: every set the view shows (``now`` None), or only those already
+    visible at ``now``. The view's own clock still applies, so a later ``now`` shows nothing more: the
+    embargo is the store's, not the caller's. ``now`` must be timezone-aware."""
     if now is None:
-        return utc_now()
+        return true()
     if now.utcoffset() is None:
         raise ValueError("now must be timezone-aware (UTC)")
-    return now.astimezone(dt.UTC)
-
-
-def _visibility(now: dt.datetime) -> Any:
-    """The one rule: published, and the embargo time (publish_at, else published_at) has passed."""
-    rs = ResultSet.__table__.c  # type: ignore[attr-defined]
-    return and_(
-        rs.status == PUBLISHED,
-        or_(
-            and_(rs.publish_at.is_not(None), rs.publish_at <= now),
-            and_(rs.publish_at.is_(None), rs.published_at.is_not(None), rs.published_at <= now),
-        ),
-    )
-
-
-def _visible_ids(now: dt.datetime) -> Select[Any]:
-    """SELECT of the ids of visible result sets; every other query is filtered through it."""
-    rs = ResultSet.__table__.c  # type: ignore[attr-defined]
-    return select(rs.id).where(_visibility(now))
+    return public_result_set.c.visible_from <= now.astimezone(dt.UTC)
 
 
 def _columns(table_columns: Any, names: Sequence[str]) -> list[Any]:
@@ -115,8 +96,7 @@ def _frame(session: Session, stmt: Any, columns: Sequence[str]) -> pd.DataFrame:
 
 def visible_result_sets(session: Session, *, now: dt.datetime | None = None) -> pd.DataFrame:
     """All visible result sets (every version), with their dataset and framework, one row each."""
-    moment = _as_utc(now)
-    rs = ResultSet.__table__.c  # type: ignore[attr-defined]
+    rs = public_result_set.c
     ds = Dataset.__table__.c  # type: ignore[attr-defined]
     fw = Framework.__table__.c  # type: ignore[attr-defined]
     stmt = (
@@ -144,10 +124,10 @@ def visible_result_sets(session: Session, *, now: dt.datetime | None = None) -> 
             rs.supersedes_id,
             rs.erratum,
         )
-        .select_from(ResultSet.__table__)  # type: ignore[attr-defined]
+        .select_from(public_result_set)
         .join(Dataset.__table__, ds.id == rs.dataset_id)  # type: ignore[attr-defined]
         .join(Framework.__table__, fw.id == rs.framework_id)  # type: ignore[attr-defined]
-        .where(rs.id.in_(_visible_ids(moment)))
+        .where(_as_of(now))
         .order_by(rs.index_code, rs.unit_scope, rs.year, rs.version)
     )
     frame = _frame(session, stmt, SET_COLUMNS)
@@ -185,7 +165,7 @@ def choose_current(sets: pd.DataFrame) -> pd.DataFrame:
 def result_rows(session: Session, result_set_id: int, *, now: dt.datetime | None = None) -> pd.DataFrame:
     """All rows of one visible result set. A set that is not visible is reported as not found."""
     frame = result_rows_many(session, [result_set_id], now=now)
-    if frame.empty and not _is_visible(session, result_set_id, _as_utc(now)):
+    if frame.empty and not _is_visible(session, result_set_id, now):
         raise NotFoundError(
             f"Không có kết quả công bố số {result_set_id}.",
             f"There is no published result set {result_set_id}.",
@@ -195,9 +175,9 @@ def result_rows(session: Session, result_set_id: int, *, now: dt.datetime | None
     return frame
 
 
-def _is_visible(session: Session, result_set_id: int, now: dt.datetime) -> bool:
-    rs = ResultSet.__table__.c  # type: ignore[attr-defined]
-    stmt = select(rs.id).where(rs.id == result_set_id, rs.id.in_(_visible_ids(now)))
+def _is_visible(session: Session, result_set_id: int, now: dt.datetime | None) -> bool:
+    rs = public_result_set.c
+    stmt = select(rs.id).where(rs.id == result_set_id, _as_of(now))
     return session.connection().execute(stmt).first() is not None
 
 
@@ -212,11 +192,10 @@ def result_rows_many(
     ids = sorted({int(i) for i in result_set_ids})
     if not ids:
         return pd.DataFrame(columns=ROW_COLUMNS)
-    moment = _as_utc(now)
-    rr = ResultRow.__table__.c  # type: ignore[attr-defined]
-    stmt = select(*(rr[c] for c in ROW_COLUMNS)).where(
-        rr.result_set_id.in_(ids), rr.result_set_id.in_(_visible_ids(moment))
-    )
+    rr = public_result_row.c
+    stmt = select(*(rr[c] for c in ROW_COLUMNS)).where(rr.result_set_id.in_(ids))
+    if now is not None:
+        stmt = stmt.where(rr.result_set_id.in_(select(public_result_set.c.id).where(_as_of(now))))
     if metrics is not None:
         stmt = stmt.where(rr.metric.in_(sorted(set(metrics))))
     frame = _frame(session, stmt.order_by(rr.result_set_id, rr.id), ROW_COLUMNS)

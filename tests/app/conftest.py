@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backend.db import get_engine
-from backend.settings import get_settings
+from tests.conftest import clear_caches
 from tests.factories_results import FactoryResult, build_store
 
 
@@ -28,8 +28,7 @@ def public_store(
     """DATABASE_URL (and the settings/engine caches) point at the public store for one test."""
     path, made = public_store_file
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    monkeypatch.delenv("PUBLIC_DATABASE_URL", raising=False)
+    clear_caches()
     yield made
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    clear_caches()

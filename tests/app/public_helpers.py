@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import pandas as pd
@@ -10,17 +11,20 @@ from streamlit.testing.v1 import AppTest
 from backend.settings import REPO_ROOT
 
 APP = str(REPO_ROOT / "dashboards" / "public_app.py")
-PAGES = {
-    "overview": "app_pages/overview.py",
-    "map": "app_pages/map.py",
-    "rankings": "app_pages/rankings.py",
-    "trends": "app_pages/trends.py",
-    "province": "app_pages/province.py",
-    "ministry": "app_pages/ministry.py",
-    "compare": "app_pages/compare.py",
-    "methodology": "app_pages/methodology.py",
-    "record": "app_pages/record.py",
-}
+
+
+def _app_pages() -> dict[str, str]:
+    """url path -> page file, read from ``PAGES`` in dashboards/public_app.py (importing it would run it)."""
+    tree = ast.parse((REPO_ROOT / "dashboards" / "public_app.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "PAGES":
+            assert node.value is not None
+            return {url: f"app_pages/{spec[0]}" for url, spec in ast.literal_eval(node.value).items()}
+    raise LookupError("PAGES not found in dashboards/public_app.py")
+
+
+#: every page of the public app: url path -> file (the navigation registry of dashboards/public_app.py)
+PAGES = _app_pages()
 
 
 def run_page(page: str, **params: str) -> AppTest:

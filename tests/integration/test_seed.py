@@ -54,3 +54,49 @@ def test_seed_twice_is_idempotent(tmp_path, monkeypatch) -> None:  # type: ignor
     get_engine(url).dispose()
     get_engine.cache_clear()
     get_settings.cache_clear()
+
+
+def _failing_published_step(url: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the seed (no demo) on ``url``; it must stop at the published record with a clear message."""
+    code = main(["--database-url", url, "seed", "--no-demo", "--no-users"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert "“số liệu đã công bố”" in err and "“published record”" in err  # which step, in both languages
+    assert "không ghi gì" in err and "Nothing of this step was written" in err
+    counts = _counts(url)
+    assert counts["published_figure"] == 0  # nothing of the failed step
+    assert counts["unit"] == 125 and counts["framework"] == 5  # the steps before it are kept
+    return err
+
+
+def test_a_failed_step_leaves_nothing_of_itself(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The published record is written (615 rows flushed), then the step fails: none of it stays."""
+    from backend.commands import seed
+    from backend.ingest.published import load_published
+
+    def load_then_fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+        report = load_published(*args, **kwargs)
+        assert report.added == 615
+        raise OSError("disk full")
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setattr(seed, "load_published", load_then_fail)
+    err = _failing_published_step(url, capsys)
+    assert "OSError: disk full" in err
+    get_engine(url).dispose()
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.mark.pg
+def test_the_reported_postgresql_failure_is_explained(pg_url: str, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The failure of issue 7 reproduced on the schema before 0002 (scope_code VARCHAR(32)): the seed names
+    the step and PostgreSQL's reason, and the published record is not half loaded."""
+    from backend.commands import seed
+    from backend.db import migrate
+
+    monkeypatch.setattr(seed, "migrate", lambda: migrate(revision="0001"))
+    err = _failing_published_step(pg_url, capsys)
+    assert "StringDataRightTruncation" in err

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
-from backend.db import downgrade, get_engine, migrate, session_scope
+from backend.db import downgrade, get_engine, migrate, schema_state, session_scope
 from backend.models import (
     Answer,
     AuditLog,
@@ -50,7 +50,9 @@ def test_migrate_up_down_up(any_url: str) -> None:
     migrate(any_url)
     migrate(any_url)  # a second upgrade is a no-op
     with get_engine(any_url).connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert (
+            conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema_state(any_url)[1] == "0002"
+        )
 
 
 def test_reference_load_twice_is_stable(any_url: str) -> None:
@@ -163,3 +165,52 @@ def test_audit_log_is_append_only(any_url: str) -> None:
             conn.execute(text(statement))
     with engine.connect() as conn:
         assert conn.execute(text("SELECT actor FROM audit_log")).scalar() == "t"
+
+
+def test_models_match_the_migrations(any_url: str) -> None:
+    """The migrated schema is the models' schema: nothing for autogenerate to add, and every string column
+    has the length its model declares (none where the model sets none)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    migrate(any_url)
+    engine = get_engine(any_url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    inspector = inspect(engine)
+    for table in SQLModel.metadata.sorted_tables:
+        stored = {c["name"]: getattr(c["type"], "length", None) for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if hasattr(column.type, "length"):
+                assert stored[column.name] == column.type.length, (table.name, column.name)
+
+
+LONG_AGGREGATE = "Trung bình 17 bộ, cơ quan ngang bộ"  # 34 characters, from data/published
+
+
+def test_long_values_are_kept_and_a_lossy_downgrade_is_refused(any_url: str) -> None:
+    from backend.models import PublishedFigure
+
+    migrate(any_url)
+    with session_scope(get_engine(any_url)) as session:
+        session.add(
+            PublishedFigure(
+                source_file="published_results.csv",
+                row_number=2,
+                year=2024,
+                metric="PAR_INDEX",
+                unit_type="aggregate",
+                unit_name=LONG_AGGREGATE,
+                scope_code=LONG_AGGREGATE,
+                source="test",
+                row_hash="h" * 64,
+            )
+        )
+    with pytest.raises(RuntimeError, match=r"published_figure\.scope_code: 1 values longer than 32"):
+        downgrade(any_url, "0001")
+    with get_engine(any_url).connect() as conn:
+        assert conn.execute(text("SELECT scope_code FROM published_figure")).scalar() == LONG_AGGREGATE
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT count(*) FROM public_result_set")).scalar() == 0

@@ -52,20 +52,44 @@ def test_rows_of_a_visible_set(session: Session, made) -> None:
     assert set(only_index["metric"]) == {"PAR_INDEX"}
 
 
+def _embargoed_correction(session: Session, made) -> ResultSet:
+    """The published 2025 PAR provinces v2 whose publish_at is 30 days ahead (only the embargo hides it)."""
+    sets = [session.get(ResultSet, i) for i in made.hidden_ids]
+    return next(rs for rs in sets if rs is not None and rs.status == "published" and rs.year == 2025)
+
+
 def test_embargo_lifts_at_publish_time(session: Session, made) -> None:
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
-    visible = q.visible_result_sets(session, now=later)
+    """The store's clock lifts the embargo: once publish_at has passed, the set is visible and current."""
+    correction = _embargoed_correction(session, made)
+    assert correction.id not in set(q.visible_result_sets(session)["id"])
+    lifted = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    correction.publish_at = lifted  # the announced minute arrives
+    session.commit()
+    visible = q.visible_result_sets(session)
     embargoed_v2 = [i for i in made.hidden_ids if i in set(visible["id"])]
-    assert len(embargoed_v2) == 1  # the 2025 correction (SIPAS 2026 lifts after 60 days)
-    current = q.current_result_sets(session, now=later)
+    assert embargoed_v2 == [correction.id]  # SIPAS 2026 lifts only after 60 days
+    current = q.current_result_sets(session)
     par25 = current[
         (current["index_code"] == "PAR_INDEX") & (current["unit_scope"] == "province") & (current["year"] == 2025)
     ]
     assert int(par25["version"].iloc[0]) == 2
-    assert EMBARGO_VALUE in set(q.result_rows(session, embargoed_v2[0], now=later)["value"])
+    assert EMBARGO_VALUE in set(q.result_rows(session, correction.id)["value"])
     # ... but not a moment before
+    before = lifted - dt.timedelta(microseconds=1)
+    assert correction.id not in set(q.visible_result_sets(session, now=before)["id"])
     with pytest.raises(NotFoundError):
-        q.result_rows(session, embargoed_v2[0])
+        q.result_rows(session, correction.id, now=before)
+    assert q.result_rows_many(session, [correction.id], now=before).empty
+
+
+def test_a_later_now_lifts_no_embargo(session: Session, made) -> None:
+    """``now`` can only look back: the store's clock decides what has passed its embargo."""
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3650)
+    correction = _embargoed_correction(session, made)
+    assert set(q.visible_result_sets(session, now=later)["id"]) == set(made.published_ids.values())
+    with pytest.raises(NotFoundError):
+        q.result_rows(session, correction.id, now=later)
+    assert q.result_rows_many(session, made.hidden_ids, now=later).empty
 
 
 def test_status_rules(session: Session, made) -> None:
