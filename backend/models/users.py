@@ -13,6 +13,7 @@ ROLES = (
     "council",
     "appraiser",
     "analyst",
+    "data_officer",
     "unit_officer",
     "backcheck",
 )
@@ -38,7 +39,7 @@ class UserRole(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", "role", "scope", name="uq_user_role"),
         CheckConstraint(
-            "role IN ('admin','leader','council','appraiser','analyst','unit_officer','backcheck')",
+            "role IN ('admin','leader','council','appraiser','analyst','data_officer','unit_officer','backcheck')",
             name="ck_user_role",
         ),
     )

@@ -50,9 +50,7 @@ def test_migrate_up_down_up(any_url: str) -> None:
     migrate(any_url)
     migrate(any_url)  # a second upgrade is a no-op
     with get_engine(any_url).connect() as conn:
-        assert (
-            conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema_state(any_url)[1] == "0002"
-        )
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema_state(any_url)[1]
 
 
 def test_reference_load_twice_is_stable(any_url: str) -> None:
@@ -212,5 +210,5 @@ def test_long_values_are_kept_and_a_lossy_downgrade_is_refused(any_url: str) -> 
         downgrade(any_url, "0001")
     with get_engine(any_url).connect() as conn:
         assert conn.execute(text("SELECT scope_code FROM published_figure")).scalar() == LONG_AGGREGATE
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema_state(any_url)[1]
         assert conn.execute(text("SELECT count(*) FROM public_result_set")).scalar() == 0
