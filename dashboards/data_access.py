@@ -19,7 +19,7 @@ import streamlit as st
 
 from backend.db import get_public_engine, session_scope
 from backend.frameworks.spec import FrameworkSpec
-from backend.published import about, fmt, profile, sources, store, trends, views
+from backend.published import about, profile, sources, store, trends, views
 from backend.published.sets import Catalogue, ResultSetInfo
 from backend.published.tables import SetTables
 from backend.reference.lineage import Lineage
@@ -51,11 +51,9 @@ def units(db: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def region_names(db: str, lang: str) -> dict[str, str]:
+def regions(db: str) -> pd.DataFrame:
     with _session(db) as session:
-        regions = store.regions(session)
-    gso = regions[regions["scheme"] == "gso6"]
-    return dict(zip(gso["code"], gso["name_vi" if lang == "vi" else "name_en"], strict=False))
+        return store.regions(session)
 
 
 @st.cache_resource(show_spinner=False)
@@ -79,18 +77,12 @@ def published_record(db: str) -> pd.DataFrame:
 @st.cache_data(max_entries=256, show_spinner=False)
 def tables(db: str, info: ResultSetInfo) -> SetTables:
     with _session(db) as session:
-        return store.set_tables(session, info, units(db), spec(db, info.framework_id))
+        return store.set_tables(session, info, units(db), spec(db, info.framework_id), regions(db))
 
 
 def _pair(db: str, info: ResultSetInfo) -> tuple[SetTables, SetTables | None]:
     previous = catalogue(db).previous(info)
     return tables(db, info), tables(db, previous) if previous is not None else None
-
-
-def unit_names(db: str, ids: Sequence[int], lang: str) -> dict[int, str]:
-    frame = units(db)
-    sel = frame[frame["unit_id"].isin([int(i) for i in ids])]
-    return dict(zip(sel["unit_id"].astype(int), sel["name_vi" if lang == "vi" else "name_en"], strict=False))
 
 
 # ---- views (one call per page) ------------------------------------------------------------------------
@@ -136,27 +128,20 @@ def unit_ids(db: str, scope_codes: Sequence[str]) -> list[int]:
 
 
 def trend_units(db: str, index_code: str, scope: str, lang: str) -> dict[str, str]:
-    """Every unit with a published figure in the series: scope code → "name (first–last year of validity)",
-    in the reader's alphabetical order."""
-    present = set(history(db, index_code, scope)["unit_id"].astype(int))
-    frame = units(db)
-    frame = frame[frame["unit_id"].isin(present)]
-    labels = {}
-    for row in frame.to_dict("records"):
-        start = pd.Timestamp(row["valid_from"]).year
-        end = pd.Timestamp(row["valid_to"]).year if row["valid_to"] is not None and pd.notna(row["valid_to"]) else ""
-        labels[str(row["scope_code"])] = f"{row['name_vi' if lang == 'vi' else 'name_en']} ({start}–{end})"
-    return dict(sorted(labels.items(), key=lambda item: fmt.vi_sort_key(item[1])))
+    """The units a trend may show (every unit with a published figure in the series), labelled."""
+    return trends.unit_options(history(db, index_code, scope), units(db), lang)
 
 
 def trend(
-    db: str, index_code: str, scope: str, metric: str | None, unit_ids: Sequence[int], rule: str
+    db: str, index_code: str, scope: str, metric: str | None, scope_codes: Sequence[str], rule: str
 ) -> trends.TrendView:
+    """Series of the chosen units (scope codes, any year's list) over every published year of the scope."""
     infos = catalogue(db).series(index_code, scope)
     series = [tables(db, i) for i in infos]
     specs = {i.framework_id: spec(db, i.framework_id) for i in infos}
     kinds = dict(zip(units(db)["unit_id"].astype(int), units(db)["kind"], strict=False))
-    return trends.trend_view(series, specs, lineage(db), kinds, metric=metric, unit_ids=unit_ids, rule=rule)
+    ids = unit_ids(db, scope_codes)
+    return trends.trend_view(series, specs, lineage(db), kinds, metric=metric, unit_ids=ids, rule=rule)
 
 
 @st.cache_data(ttl=CATALOGUE_TTL, show_spinner=False)

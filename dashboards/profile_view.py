@@ -35,11 +35,11 @@ def render(scope: str) -> None:
     unit, comp, prev_year = view.unit, view.comparison, view.comparison.previous_year
     name = str(unit[ctx.name_col()])
     if view.mapped_from is not None:
-        old = da.unit_names(ctx.db, [view.mapped_from], lang).get(view.mapped_from, "")
+        old = base.unit_name(view.mapped_from, lang)
         st.info(t("profile.mapped", old=old, new=name))
     title = t("profile.title", name=name, index=ctx.index_name(), year=ctx.year)
     st.header(title)
-    region = da.region_names(ctx.db, lang).get(unit.get("region_code") or "", "")
+    region = base.region_name(unit.get("region_code"), lang)
     subtitle = [ctx.scope_name(scope)] + ([t("profile.region", region=region)] if region else [])
     st.caption(" · ".join(subtitle) + " · " + ctx.source(info))
 
@@ -86,7 +86,7 @@ def render(scope: str) -> None:
         st.caption(t("profile.tied", rank=int(unit["rank"])))
     comparison_notes(ctx, comp.reason if comp.reason == "units_changed" else "", False, prev_year)
     if comp.reason == "units_changed" and unit["basis"] in ("continues", "renamed", "merged_into"):
-        prev_name = da.unit_names(ctx.db, [int(unit["prev_unit_id"])], lang).get(int(unit["prev_unit_id"]), "")
+        prev_name = base.unit_name(unit["prev_unit_id"], lang)
         st.caption(t("profile.compared_with", name=prev_name, prev=prev_year))
     elif comp.reason == "units_changed" and unit["basis"] == "merged":
         st.caption(t("profile.merged_no_change", prev=prev_year))
@@ -113,7 +113,7 @@ def render(scope: str) -> None:
         demo_label=demo,
     )
     st.plotly_chart(fig, config=figures.plotly_config(file_stem(ctx, "profile", chosen)), key="profile_components")
-    best = da.unit_names(ctx.db, [int(b) for b in profile_frame["best_unit_id"].dropna()], lang)
+    best = base.unit_names(list(profile_frame["best_unit_id"].dropna()), lang)
     shown = tables.profile_table(profile_frame, lang, labels, best)
     st.dataframe(shown[1], hide_index=True, placeholder="–", width="stretch")
     left, right = st.columns(2)
@@ -149,18 +149,16 @@ def render(scope: str) -> None:
             st.caption("⚠ " + t("common.method_changed", prev=prev_year))
 
     st.subheader(t("profile.history"))
-    hist_names = da.unit_names(ctx.db, view.history["unit_id"].astype(int).tolist(), lang)
+    hist_names = base.unit_names(view.history["unit_id"].tolist(), lang)
     history = tables.history_table(view.history, lang, hist_names, ctx.index_name())
     if history[0].empty:
         st.caption(t("profile.no_history"))
     else:
         st.dataframe(history[1], hide_index=True, placeholder="–", width="stretch")
     if view.predecessors:
-        st.caption(
-            t("profile.predecessors_note", names=", ".join(da.unit_names(ctx.db, view.predecessors, lang).values()))
-        )
+        st.caption(t("profile.predecessors_note", names=", ".join(base.unit_names(view.predecessors, lang).values())))
     if view.successors:
-        st.caption(t("profile.successors_note", names=", ".join(da.unit_names(ctx.db, view.successors, lang).values())))
+        st.caption(t("profile.successors_note", names=", ".join(base.unit_names(view.successors, lang).values())))
     screen = profile_frame.assign(metric_name=profile_frame["metric"].map(labels), unit=name, year=ctx.year)
     downloads(
         ctx,

@@ -51,11 +51,15 @@ def framework_specs(session: Session, framework_ids: Iterable[int]) -> dict[int,
 
 
 def set_tables(
-    session: Session, info: ResultSetInfo, unit_table: pd.DataFrame, spec: FrameworkSpec | None
+    session: Session,
+    info: ResultSetInfo,
+    unit_table: pd.DataFrame,
+    spec: FrameworkSpec | None,
+    region_table: pd.DataFrame | None = None,
 ) -> SetTables:
     """The ready tables of one visible set (raises NotFoundError for a set that is not visible)."""
     rows = q.result_rows(session, info.id)
-    return build_set_tables(info, rows, unit_table, spec)
+    return build_set_tables(info, rows, unit_table, spec, region_table)
 
 
 def frameworks(session: Session) -> pd.DataFrame:

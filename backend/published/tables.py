@@ -75,6 +75,20 @@ class SetTables:
     precision: Precision = field(default_factory=Precision)
     tie_rule: str = "competition"
     grade_order: tuple[str, ...] = ()
+    names: Mapping[int, tuple[str, str]] = field(default_factory=dict)  # every unit id → (vi, en)
+    region_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # GSO region code → (vi, en)
+
+    def unit_name(self, unit_id: Any, lang: str) -> str:
+        """A unit's name (any unit of the reference table: predecessors and successors too)."""
+        pair = self.names.get(int(unit_id)) if unit_id is not None and not pd.isna(unit_id) else None
+        return "" if pair is None else pair[0 if lang == "vi" else 1]
+
+    def unit_names(self, ids: Sequence[Any], lang: str) -> dict[int, str]:
+        return {int(i): self.unit_name(i, lang) for i in ids if i is not None and not pd.isna(i)}
+
+    def region_name(self, code: Any, lang: str) -> str:
+        pair = self.region_names.get(str(code)) if isinstance(code, str) else None
+        return "" if pair is None else pair[0 if lang == "vi" else 1]
 
     @property
     def index(self) -> MetricInfo:
@@ -160,11 +174,16 @@ def _metric_infos(info: ResultSetInfo, rows: pd.DataFrame, spec: FrameworkSpec |
 
 
 def build_set_tables(
-    info: ResultSetInfo, rows: pd.DataFrame, units: pd.DataFrame, spec: FrameworkSpec | None
+    info: ResultSetInfo,
+    rows: pd.DataFrame,
+    units: pd.DataFrame,
+    spec: FrameworkSpec | None,
+    region_table: pd.DataFrame | None = None,
 ) -> SetTables:
     """The ready tables of one set. ``rows``: its result rows; ``units``: the unit reference table
     (``unit_id``, ``kind``, ``code``, names, ``region_code``); ``spec``: its framework (None if the store
-    holds no text for it: then only the index is shown, with no components)."""
+    holds no text for it: then only the index is shown, with no components); ``region_table``: the region table
+    (``scheme``, ``code``, names), for region names."""
     metrics = _metric_infos(info, rows, spec)
     unit_rows = rows[rows["scope"] == "unit"]
     main = unit_rows[unit_rows["metric"] == info.index_code]
@@ -212,6 +231,22 @@ def build_set_tables(
         precision=spec.precision if spec else Precision(),
         tie_rule=spec.tie_rule if spec else "competition",
         grade_order=tuple(g.code for g in spec.grade_order()) if spec else (),
+        names={
+            int(u): (vi, en) for u, vi, en in zip(units["unit_id"], units["name_vi"], units["name_en"], strict=False)
+        },
+        region_names={}
+        if region_table is None
+        else {
+            str(c): (vi, en)
+            for c, vi, en, scheme in zip(
+                region_table["code"],
+                region_table["name_vi"],
+                region_table["name_en"],
+                region_table["scheme"],
+                strict=False,
+            )
+            if scheme == "gso6"
+        },
     )
 
 
@@ -232,15 +267,3 @@ def ranked_table(tables: SetTables, metric: MetricInfo | str) -> pd.DataFrame:
     out["sort_rank"] = out["sort_rank"].astype("Int64")
     out["sort_tied"] = tied(out["sort_rank"])
     return out.sort_values(["sort_rank", "code"], na_position="last").reset_index(drop=True)
-
-
-def unit_options(tables: SetTables) -> list[tuple[str, str, str]]:
-    """(scope code, name vi, name en) of the set's units, in table order."""
-    return list(zip(tables.units["scope_code"], tables.units["name_vi"], tables.units["name_en"], strict=False))
-
-
-def names_of(units: pd.DataFrame, ids: Sequence[int], lang: str) -> dict[int, str]:
-    """Unit id → name in ``lang`` for the given ids (from the unit reference table)."""
-    column = "name_vi" if lang == "vi" else "name_en"
-    sel = units[units["unit_id"].isin([int(i) for i in ids])]
-    return dict(zip(sel["unit_id"].astype(int), sel[column], strict=False))

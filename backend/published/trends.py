@@ -111,3 +111,49 @@ def trend_view(
         rule=rule,
         continued=ended,
     )
+
+
+def trend_notes(view: TrendView, lang: str) -> list[str]:
+    """What the chart's markers and the chosen rule mean, in the reader's language: each break, the rule,
+    chosen units that ended (and what took them over), and every aggregate with its members and rule."""
+    from backend.i18n import t
+
+    last = view.sets[-1] if view.sets else None
+    name = (lambda u: last.unit_name(u, lang)) if last is not None else (lambda u: str(u))
+    notes = [
+        t("trends.note_units", lang, year=b.year)
+        if b.kind == "units"
+        else t("trends.note_method", lang, year=b.year, label=b.label)
+        for b in view.breaks
+    ]
+    notes.append(t(f"trends.rule_explain.{view.rule}", lang))
+    for unit, links in view.continued.items():
+        key = "trends.note_continues" if {r for _, r in links} <= {"continues", "renamed"} else "trends.note_successor"
+        notes.append(t(key, lang, name=name(unit), successors=", ".join(name(u) for u, _ in links)))
+    aggregated = view.series[view.series["source"] == "aggregate"]
+    for aggregate_unit, group in aggregated.groupby("unit_id"):
+        members = sorted({m for ms in group["members"] for m in ms})
+        notes.append(
+            t(
+                "trends.note_aggregate",
+                lang,
+                name=name(aggregate_unit),
+                members=", ".join(name(m) for m in members),
+                rule=t(f"trends.rule_label.{group['rule_used'].iloc[0]}", lang),
+            )
+        )
+    return notes
+
+
+def unit_options(history: pd.DataFrame, units: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Every unit with a figure in ``history``: scope code → "name (first–last year of validity)", in the
+    reader's alphabetical order."""
+    from backend.published.fmt import vi_sort_key
+
+    present = units[units["unit_id"].isin(set(history["unit_id"].astype(int)))]
+    labels = {}
+    for row in present.to_dict("records"):
+        start = pd.Timestamp(row["valid_from"]).year
+        end = pd.Timestamp(row["valid_to"]).year if row["valid_to"] is not None and pd.notna(row["valid_to"]) else ""
+        labels[str(row["scope_code"])] = f"{row['name_vi' if lang == 'vi' else 'name_en']} ({start}–{end})"
+    return dict(sorted(labels.items(), key=lambda item: vi_sort_key(item[1])))

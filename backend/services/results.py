@@ -33,7 +33,7 @@ from backend.published.sets import ResultSetInfo
 from backend.published.tables import SetTables, build_set_tables
 from backend.scoring.rows import ROW_COLUMNS
 from backend.services.inputs import inputs_hash
-from backend.services.public_query import units_frame
+from backend.services.public_query import regions_frame, units_frame
 
 #: parameters that count inputs (already covered by the digests): left out of the inputs hash
 _COUNTS = ("forms", "survey_forms", "assessment_scores")
@@ -195,4 +195,4 @@ def stored_tables(session: Session, result_set_id: int) -> SetTables:
     )
     spec = spec_from_row(framework) if framework.source_text.strip() else None
     rows = result_rows(session, result_set_id)
-    return build_set_tables(info, rows, units_frame(session), spec)
+    return build_set_tables(info, rows, units_frame(session), spec, regions_frame(session))

@@ -64,7 +64,7 @@ fig = figures.small_multiples_figure(
 st.plotly_chart(fig, config=figures.plotly_config(file_stem(ctx, "compare", info.unit_scope)), key="compare_multiples")
 st.caption(t("compare.pct_note"))
 
-trend = da.trend(ctx.db, ctx.index_code, info.unit_scope, None, list(unit_names), "not_comparable")
+trend = da.trend(ctx.db, ctx.index_code, info.unit_scope, None, chosen, "not_comparable")
 fig = figures.trend_figure(
     trend.national,
     trend.series,

@@ -55,12 +55,11 @@ for i, (key, frame, with_change) in enumerate(lists):
         shown[key] = data
 
 source, demo = ctx.source(info), ctx.demo_label(info)
-regions = da.region_names(ctx.db, ctx.lang)
 if not s.regions.empty:
     ordered = s.regions.sort_values("value", ascending=False)
     fig = figures.region_figure(
         ordered,
-        names=[regions.get(c, c) for c in ordered["region_code"]],
+        names=[view.tables.region_name(c, ctx.lang) or c for c in ordered["region_code"]],
         national=s.national,
         labels={"change": t("common.change_from", prev=prev_year or "–"), "national": t("common.national")},
         title=t("overview.regions_title", year=ctx.year),

@@ -33,7 +33,7 @@ frame, styler = tables.ranking_table(
     view.table,
     ctx.lang,
     components=[(m.code, m.label(ctx.lang)) for m in metrics],
-    region_names=da.region_names(ctx.db, ctx.lang),
+    region_names={c: view.tables.region_name(c, ctx.lang) for c in view.tables.region_names},
     show_change=view.show_change,
     show_rank_change=view.show_rank_change,
 )

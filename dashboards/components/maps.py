@@ -247,3 +247,51 @@ def legend_html(items: Sequence[LegendItem], title: str) -> str:
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+def choropleth(
+    table: pd.DataFrame,
+    geojson: Mapping[str, Any],
+    *,
+    mode: str,
+    has_groups: bool,
+    n_ranked: int,
+    comparable: bool,
+    previous_year: int | None,
+    archipelagos: Sequence[Mapping[str, Any]],
+    lang: str,
+) -> tuple[folium.Map, list[LegendItem]]:
+    """The whole map of a map view's table (``code``, names, ``value``, ``rank``, ``tied``, ``change``,
+    ``basis``, ``grp``): colours by group or quantile, tooltips, legend, in the reader's language."""
+    from backend.i18n import t
+    from backend.published import fmt
+
+    tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
+    colours, legend = classify(
+        table[["code", "value", "grp"]],
+        mode,
+        labels={**{f"group_{g}": tr(f"group.{g}") for g in ("A", "B", "C", "other")}, "no_data": tr("map.no_data")},
+        number=lambda v: fmt.number(v, lang),
+    )
+    tips = tooltips(
+        table,
+        geojson,
+        lang=lang,
+        n_ranked=n_ranked,
+        no_data=tr("map.no_data"),
+        unranked=tr("rankings.not_ranked"),
+        not_comparable=tr("map.change_not_comparable"),
+        comparable=comparable,
+    )
+    fields = ["label", "score", "rank", "change"] + (["group"] if has_groups else [])
+    aliases = [
+        tr("map.tip.province"),
+        tr("map.tip.score"),
+        tr("map.tip.rank"),
+        tr("map.tip.change", prev=previous_year or "–"),
+        tr("map.tip.group"),
+    ][: len(fields)]
+    fmap = province_map(
+        geojson, colours, tips, tooltip_fields=fields, tooltip_aliases=aliases, archipelagos=archipelagos, lang=lang
+    )
+    return fmap, legend

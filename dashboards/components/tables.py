@@ -152,3 +152,43 @@ def history_table(
     ]
     frame = pd.DataFrame(rows, columns=[year, unit, index_name, t("profile.rank", lang)])
     return frame, number_table(frame, lang, [index_name])
+
+
+def trend_table(
+    national: pd.DataFrame, series: pd.DataFrame, names: Mapping[int, str], lang: str
+) -> tuple[pd.DataFrame, Any]:
+    """The numbers behind a trend chart: one row per year, the national figure, then per unit its value and
+    a ``*`` column marking years aggregated from predecessors; missing values read "not comparable"."""
+    year, nat = t("common.year", lang), t("common.national", lang)
+    wide = national.rename(columns={"value": nat, "year": year})[[year, nat]]
+    for unit, group in series.groupby("unit_id", sort=False):
+        column = names.get(int(unit), str(unit))
+        wide[column] = wide[year].map(group.set_index("year")["value"]).astype("float64")
+        marks = group.set_index("year")["source"].map(lambda s: "*" if s == "aggregate" else "")
+        wide[column + " *"] = wide[year].map(marks).fillna("")
+    values = [c for c in wide.columns if c != year and not str(c).endswith(" *")]
+    number = lambda v: fmt.number(v, lang)  # noqa: E731
+    styler = wide.style.format({c: number for c in values}, na_rep=t("trends.not_comparable_cell", lang))
+    return wide, styler.hide(axis="index")
+
+
+def map_ranking(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The ranking beside the map: rank, name, value of the figure shown, best first."""
+    frame = pd.DataFrame({"rank": table["rank"], "name": table[f"name_{lang}"], "value": table["value"]})
+    return frame.sort_values(["rank", "value"], ascending=[True, False], na_position="last").reset_index(drop=True)
+
+
+def map_screen(table: pd.DataFrame, lang: str, has_groups: bool) -> pd.DataFrame:
+    """What the map shows, as a download: code, name, score, rank, change and group per province."""
+    tr = lambda key: t(key, lang)  # noqa: E731
+    frame = pd.DataFrame(
+        {
+            tr("rankings.col.code"): table["code"],
+            tr("rankings.col.name"): table[f"name_{lang}"],
+            tr("map.tip.score"): table["value"],
+            tr("rankings.col.rank"): table["rank"],
+            tr("rankings.col.change"): table["change"],
+            tr("rankings.col.group"): table["grp"] if has_groups else None,
+        }
+    )
+    return frame.sort_values(tr("rankings.col.code"))
