@@ -21,6 +21,7 @@ from backend.db import get_engine, migrate, session_scope
 from backend.demo import generate_demo
 from backend.reference.loader import load_reference
 from backend.settings import REPO_ROOT
+from bench.checks import check_counts
 
 TABLES = ("dataset", "survey", "survey_item", "interviewer", "survey_form", "answer", "assessment_score", "evidence")
 
@@ -65,6 +66,18 @@ def main() -> int:
     with engine.connect() as conn:
         counts = {t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()) for t in TABLES}
     total = sum(counts.values())
+    full = args.scale == "full"
+    check_counts(
+        counts,
+        {
+            "survey": 2,
+            "survey_form": 40_000 if full else 2_000,
+            "answer": 1_000_000 if full else 50_000,
+            "assessment_score": 300,
+            "interviewer": 50,
+        },
+        f"demo {args.year} ({args.scale})",
+    )
     print(f"\ndemo {args.year}, scale {args.scale}, seed {args.seed}, store {engine.dialect.name}")
     print(f"{'table':<18}{'rows':>12}")
     for name, n in counts.items():

@@ -79,6 +79,11 @@ def main() -> int:
                 print(f"the first page did not draw a title; screenshot in {workdir / 'first-page.png'}")
                 raise
             t_page = time.perf_counter() - started
+            failures = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count()
+            if failures:
+                page.screenshot(path=str(workdir / "first-page.png"), full_page=True)
+                print(f"the first page shows an error; screenshot in {workdir / 'first-page.png'}")
+                return 1
             browser.close()
         size = (clone / "data" / "app.db").stat().st_size
         print(f"make run on a clean clone ({clone.name} of HEAD):")

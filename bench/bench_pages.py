@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.checks import BenchFailure, check, check_page  # noqa: E402
 from tests.app.public_helpers import PAGES  # noqa: E402
 
 PARAMS = {"year": "2024", "index": "par"}
@@ -46,11 +47,24 @@ def rss_kb(pid: int) -> int:
     return total
 
 
+def point_at(database_url: str) -> None:
+    """Make this process read ``database_url``: the environment, then every cache that holds the settings or
+    an engine (they are filled on first use, possibly before this benchmark chose its store)."""
+    from backend.db import get_engine, get_public_engine
+    from backend.settings import get_settings
+
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.pop("PUBLIC_DATABASE_URL", None)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    get_public_engine.cache_clear()
+
+
 def server_times(database_url: str, lang: str) -> tuple[float, dict[str, tuple[float, float]]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    os.environ["DATABASE_URL"] = database_url
+    point_at(database_url)
     app = str(ROOT / "dashboards" / "public_app.py")
 
     def run(page: str) -> float:
@@ -62,8 +76,7 @@ def server_times(database_url: str, lang: str) -> tuple[float, dict[str, tuple[f
         started = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - started
-        if at.exception:
-            raise RuntimeError(f"{page}: {at.exception[0].value}")
+        check_page(at, page)  # what was timed is a rendered page, not an error message
         return elapsed
 
     first = run("overview")
@@ -89,10 +102,13 @@ def process_cold_start(database_url: str, page: str) -> float:
         f"at=AppTest.from_file({str(ROOT / 'dashboards' / 'public_app.py')!r}, default_timeout=120);"
         "at.query_params['year']='2024';"
         f"{switch} at.run();"
-        "assert not at.exception, at.exception; print(time.perf_counter()-t)"
+        "elapsed=time.perf_counter()-t;"
+        "from bench.checks import check_page;"
+        f"check_page(at, {page!r}); print(elapsed)"
     )
     env = {**os.environ, "DATABASE_URL": database_url}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    check(done.returncode == 0, f"{page} in a fresh process failed: {done.stderr.strip()[-500:]}")
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -106,23 +122,16 @@ def map_payload_bytes(database_url: str) -> dict[int, int]:
     """Bytes of the map component message (Leaflet script with the GeoJSON, styles and tooltips)."""
     from streamlit.testing.v1 import AppTest
 
-    os.environ["DATABASE_URL"] = database_url
+    from bench.checks import component_bytes
+
+    point_at(database_url)
     out = {}
     for year in (2024, 2025):
         at = AppTest.from_file(str(ROOT / "dashboards" / "public_app.py"), default_timeout=120)
         at.query_params["year"] = str(year)
         at.switch_page(PAGES["map"]).run()
-        sizes: list[int] = []
-
-        def walk(node: object, found: list[int]) -> None:
-            proto = getattr(node, "proto", None)
-            if proto is not None and proto.DESCRIPTOR.name == "ComponentInstance":
-                found.append(proto.ByteSize())
-            for child in (getattr(node, "children", None) or {}).values():
-                walk(child, found)
-
-        walk(at._tree, sizes)
-        out[year] = max(sizes) if sizes else 0
+        check_page(at, "map")
+        out[year] = component_bytes(at)
     return out
 
 
@@ -149,6 +158,9 @@ def browser_measures(database_url: str, sessions: int) -> dict[str, float]:
                     timeout=120_000
                 )
                 out[f"{label}_map_drawn_s"] = time.perf_counter() - started
+                drawn = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.prov").count()
+                check(drawn >= 63, f"browser {label}: {drawn} provinces drawn on the 2024 map, expected 63")
+                check(page.locator('[data-testid="stException"]').count() == 0, f"browser {label}: exception")
                 paint = page.evaluate(
                     "() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || -1"
                 )
@@ -173,6 +185,7 @@ def browser_measures(database_url: str, sessions: int) -> dict[str, float]:
                 page = context.new_page()
                 page.goto(f"{base}/map?year=2024" if i % 2 else f"{base}/rankings?year=2024")
                 page.wait_for_selector('[data-testid="stHeading"]', timeout=120_000)
+                check(page.locator('[data-testid="stException"]').count() == 0, f"session {i}: exception on the page")
                 keep.append(context)
             time.sleep(3)
             after = rss_kb(process.pid)
@@ -203,6 +216,14 @@ def main() -> int:
         build_store(url)
         print(f"factory store built in {time.perf_counter() - started:.1f} s: {url}")
 
+    try:
+        return report(url, args)
+    except BenchFailure as failure:
+        print(f"\nBENCHMARK FAILED: {failure}", file=sys.stderr)
+        return 1
+
+
+def report(url: str, args: argparse.Namespace) -> int:
     process_cold = {page: process_cold_start(url, page) for page in ("overview", "map", "rankings")}
     first, times = server_times(url, args.lang)
     print(f"\nserver time per page (AppTest, lang={args.lang}, {PARAMS}); first run incl. imports: {first:.2f} s")

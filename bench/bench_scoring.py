@@ -37,6 +37,8 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from bench.checks import BenchFailure, check  # noqa: E402
+
 RESULTS = REPO / "bench" / "results"
 
 
@@ -82,11 +84,26 @@ def _timed(fn: Any, repeat: int, cpu: list[float] | None = None) -> tuple[list[f
 
 
 def _compute_all(url: str, year: int, bootstrap: int) -> list[Any]:
+    """Every index of the year into new result sets; checks that each set has its rows (units × metrics)."""
+    from sqlalchemy import func, select
+
     from backend.db import get_engine, session_scope
+    from backend.models import ResultRow
     from backend.services.compute import compute_all
 
     with session_scope(get_engine(url)) as session:
-        return compute_all(session, year, "demo", bootstrap=bootstrap, seed=20251, actor="bench")
+        sets = compute_all(session, year, "demo", bootstrap=bootstrap, seed=20251, actor="bench")
+        check(len(sets) == 3, f"expected SIPAS, PAR provinces and PAR ministries, computed {len(sets)} result sets")
+        for rs in sets:
+            n = session.scalar(select(func.count()).where(ResultRow.result_set_id == rs.id)) or 0
+            check(n > 100, f"{rs.index_code}/{rs.unit_scope}: only {n} result rows were written")
+            if bootstrap:
+                ci_low = ResultRow.__table__.c.ci_low  # type: ignore[attr-defined]
+                intervals = session.scalar(
+                    select(func.count()).where(ResultRow.result_set_id == rs.id, ci_low.is_not(None))
+                )
+                check((intervals or 0) > 0, f"{rs.index_code}/{rs.unit_scope}: the bootstrap wrote no interval")
+        return sets
 
 
 def _phases(url: str, year: int) -> dict[str, float]:
@@ -193,6 +210,14 @@ def _duckdb_sipas(con: Any, positive: tuple[int, ...]) -> pd.DataFrame:
 
 
 def main() -> int:
+    try:
+        return run()
+    except BenchFailure as failure:
+        print(f"\nBENCHMARK FAILED: {failure}", file=sys.stderr)
+        return 1
+
+
+def run() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--store", type=Path, default=RESULTS / "bench_store.db")
@@ -242,6 +267,7 @@ def main() -> int:
     con = _duckdb_connection(long, mapping)
     t_duck, by_duck = _timed(lambda: _duckdb_sipas(con, positive) if con is not None else None, args.repeat)
     cols = list(by_pandas.columns)
+    check(len(engine) >= 34 and not engine.empty, f"SIPAS figures for only {len(engine)} provinces")
     diff_pandas = float(np.nanmax(np.abs(engine.loc[by_pandas.index, cols].to_numpy() - by_pandas.to_numpy())))
     e, p = min(t_engine), min(t_pandas)
     print(
