@@ -10,6 +10,8 @@ backend/i18n and backend/migrations with Python's own parser:
    are free.
 3. Every catalogue key a backend module names literally (``t("k")``, ``both``, ``bilingual``, ``X.of("k")``,
    ``hint="k"``) exists, and the fixed start of a composed key (``t(f"k.{name}")``) starts some key.
+4. Such a call gives every value its message (and, for ``.of``, the message's hint) writes: ``t()`` would
+   otherwise print the raw ``{placeholder}``.
 """
 
 from __future__ import annotations
@@ -150,18 +152,33 @@ def vietnamese_literals(tree: ast.Module) -> list[tuple[int, list[str], str]]:
     return found
 
 
-def literal_keys(tree: ast.Module) -> Iterator[tuple[int, str, bool]]:
-    """(line, key, is_prefix) of every catalogue key named in a call: a literal, or the fixed start of an f-string."""
+def literal_keys(tree: ast.Module) -> Iterator[tuple[int, str, bool, set[str] | None, str]]:
+    """(line, key, is_prefix, values, function) of every catalogue key named in a call: a literal, or the fixed
+    start of an f-string; ``values`` are the keyword names the call fills in (None when it passes ``**values``)."""
     for call in [n for n in ast.walk(tree) if isinstance(n, ast.Call)]:
         name = _called_name(call)
-        candidates = [call.args[0]] if name in KEY_FUNCTIONS and call.args else []
-        if name == "of" or name in KEY_FUNCTIONS:
-            candidates += [k.value for k in call.keywords if k.arg == "hint"]
+        if name not in KEY_FUNCTIONS:
+            continue
+        given = None if any(k.arg is None for k in call.keywords) else {str(k.arg) for k in call.keywords}
+        candidates = ([call.args[0]] if call.args else []) + [k.value for k in call.keywords if k.arg == "hint"]
         for arg in candidates:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and "." in arg.value:
-                yield call.lineno, arg.value, False
+                yield call.lineno, arg.value, False, given, name
             elif isinstance(arg, ast.JoinedStr) and arg.values and isinstance(arg.values[0], ast.Constant):
-                yield call.lineno, str(arg.values[0].value), True
+                yield call.lineno, str(arg.values[0].value), True, given, name
+
+
+def unfilled_placeholders(tree: ast.Module) -> list[int]:
+    """Lines of calls naming a message (for ``.of`` also its ``_hint``) without every value it writes."""
+    texts = catalogue("vi")
+    lines = []
+    for line, key, prefix, given, function in literal_keys(tree):
+        if prefix or given is None:
+            continue
+        named = [key, f"{key}_hint"] if function == "of" else [key]
+        if set().union(*(re.findall(r"\{(\w+)\}", texts.get(k, "")) for k in named)) - given:
+            lines.append(line)
+    return sorted(lines)
 
 
 MODULES = list(_modules())
@@ -185,6 +202,8 @@ def f(x):
         raise ValidationError("", "", hint_en="Run again.")
     LABELS = {"title": ("Nội dung", "Content")}
     raise NotFoundError.of("errors.result_set_not_found", id=x)
+    print(t("compute.no_dataset", "en"), t("compute.no_dataset", "en", name=x), t("cli.done", **values))
+    raise NotFoundError.of("errors.result_set_not_found")
 '''
     tree = ast.parse(source)
     assert {"StepError", "NotFoundError", "ValidationError"} <= error_classes([("x.py", tree), *MODULES])
@@ -196,6 +215,7 @@ def f(x):
         (13, "Nội dung"),
     ]
     assert [n for _, n, _ in vietnamese_literals(tree)][-1] == ["f", "LABELS"]
+    assert unfilled_placeholders(tree) == [15, 16]
 
 
 def test_domain_errors_come_from_the_catalogue() -> None:
@@ -232,7 +252,14 @@ def test_every_key_the_backend_names_exists() -> None:
     missing = [
         f"{path}:{line}: {key}{'…' if prefix else ''}"
         for path, tree in MODULES
-        for line, key, prefix in literal_keys(tree)
+        for line, key, prefix, _, _ in literal_keys(tree)
         if (not any(k.startswith(key) for k in keys) if prefix else key not in keys)
     ]
     assert not missing, missing
+
+
+def test_every_placeholder_of_a_named_message_is_filled() -> None:
+    """``t("k", lang, year=…)`` and ``X.of("k", …)`` give every value the message (and its hint) writes: a
+    missing one would print the raw ``{year}``."""
+    unfilled = [f"{path}:{line}" for path, tree in MODULES for line in unfilled_placeholders(tree)]
+    assert not unfilled, unfilled
