@@ -1,7 +1,9 @@
 """Command line: ``python -m backend <command>`` for every operation a page can do.
 
 Every command is one module in backend/commands/; this module only finds and wires them. Domain errors are
-printed as a clear message (Vietnamese and English) with exit status 2, never as a traceback.
+printed as a clear message (Vietnamese and English) with exit status 2, never as a traceback. What a command
+reports is printed in the language of ``--lang`` (``en`` by default, ``vi``); every text comes from the
+catalogue (backend/i18n).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.errors import DomainError
+from backend.i18n import LANGS, bilingual, t
 
 COMMANDS_DIR = Path(__file__).resolve().parent / "commands"
 
@@ -51,6 +54,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the chosen command's module is imported (fast start, no unused imports)."""
     parser = argparse.ArgumentParser(prog="python -m backend", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--database-url", help="override DATABASE_URL for this command")
+    parser.add_argument("--lang", choices=LANGS, default="en", help="language of what the command reports (default en)")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         cmd = sub.add_parser(name, help=help_text)
@@ -84,15 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             ensure_current()
         code = run(args)
     except DomainError as exc:
-        print(f"Lỗi: {exc.message('vi')}\nError: {exc.message('en')}", file=sys.stderr)
+        lines = [t("cli.error", lang, message=exc.message(lang)) for lang in LANGS]
+        print("\n".join(lines), file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
         first = str(exc).splitlines()[0]
-        print(
-            "Lỗi cơ sở dữ liệu; không có thay đổi nào được ghi. / Database error; nothing was changed.\n"
-            f"{type(exc).__name__}: {first}",
-            file=sys.stderr,
-        )
+        print(f"{bilingual('cli.database_error')}\n{type(exc).__name__}: {first}", file=sys.stderr)
         return 2
-    print(f"[{args.command}] done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    seconds = f"{time.perf_counter() - started:.1f}"
+    print(t("cli.done", args.lang, command=args.command, seconds=seconds), file=sys.stderr)
     return code

@@ -60,14 +60,12 @@ def get_public_engine(url: str | None = None) -> Engine:
     PostgreSQL: a login role of ``par_public``; every transaction is read-only as well. Without a public
     URL on PostgreSQL there is no public engine: the owner's login is never used by the public app."""
     from backend.errors import DomainError
-    from backend.i18n import both
     from backend.public_access import connect_read_only, refuse_powerful_login
 
     settings = get_settings()
     url = url or settings.effective_public_database_url
     if not url:
-        hint_vi, hint_en = both("store.public_url_missing_hint")
-        raise DomainError(*both("store.public_url_missing"), hint_vi=hint_vi, hint_en=hint_en)
+        raise DomainError.of("store.public_url_missing")
     if url.startswith("sqlite"):
         database = make_url(url).database
         if not database or database == ":memory:":
@@ -171,11 +169,8 @@ def ensure_current(url: str | None = None) -> None:
     from backend.errors import DomainError
 
     current, head = schema_state(url)
-    if current != head:
-        where = display_url(url or get_settings().effective_database_url)
-        raise DomainError(
-            f"Cơ sở dữ liệu ({where}) chưa được khởi tạo hoặc cập nhật (phiên bản {current or 'trống'}, cần {head}).",
-            f"The store ({where}) is not set up or not up to date (schema {current or 'empty'}, needs {head}).",
-            hint_vi="Chạy `python -m backend migrate` (hoặc `make seed`).",
-            hint_en="Run `python -m backend migrate` (or `make seed`).",
-        )
+    if current == head:
+        return
+    where = display_url(url or get_settings().effective_database_url)
+    key = "store.schema_empty" if current is None else "store.schema_outdated"
+    raise DomainError.of(key, hint="store.schema_hint", where=where, current=current, head=head)

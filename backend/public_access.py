@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from backend.errors import DomainError
-from backend.i18n import t
 
 #: the PostgreSQL role whose members are the public app's login users
 PUBLIC_ROLE = "par_public"
@@ -110,9 +109,6 @@ def refuse_powerful_login(dbapi_connection: Any, _record: Any = None) -> None:
         cursor.close()
         dbapi_connection.rollback()
     if too_powerful:
-        raise DomainError(
-            t("store.public_login_too_powerful", "vi", user=user, role=PUBLIC_ROLE),
-            t("store.public_login_too_powerful", "en", user=user, role=PUBLIC_ROLE),
-            hint_vi=t("store.public_url_missing_hint", "vi"),
-            hint_en=t("store.public_url_missing_hint", "en"),
+        raise DomainError.of(
+            "store.public_login_too_powerful", hint="store.public_url_missing_hint", user=user, role=PUBLIC_ROLE
         )

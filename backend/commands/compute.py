@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from backend.i18n import t
+from backend.models import ResultSet
 from backend.services.compute import DEFAULT_SEED
 
 
@@ -47,11 +49,24 @@ def run(args: argparse.Namespace) -> int:
                     actor=args.actor,
                 )
             ]
-        lines = [
-            f"result set {rs.id}: {rs.index_code} {rs.unit_scope} {rs.year} version {rs.version} ({rs.status}), "
-            f"framework {rs.framework_version}, inputs {rs.inputs_hash[:12]}…, by {rs.computed_by}"
-            for rs in result_sets
-        ]
+        lines = [_line(rs, args.lang) for rs in result_sets]
     print("\n".join(lines))
-    print(f"computed in {time.perf_counter() - started:.2f} s")
+    print(t("compute.cli.done", args.lang, seconds=f"{time.perf_counter() - started:.2f}"))
     return 0
+
+
+def _line(rs: ResultSet, lang: str) -> str:
+    """One computed result set: id, index, scope, year, version, status, framework, inputs hash, who."""
+    return t(
+        "compute.cli.result_set",
+        lang,
+        id=rs.id,
+        index=rs.index_code,
+        scope=rs.unit_scope,
+        year=rs.year,
+        version=rs.version,
+        status=rs.status,
+        framework=rs.framework_version,
+        inputs=rs.inputs_hash[:12],
+        by=rs.computed_by,
+    )

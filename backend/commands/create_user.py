@@ -10,6 +10,7 @@ import os
 from backend.auth.permissions import Actor
 from backend.auth.users import create_user
 from backend.db import session_scope
+from backend.i18n import bilingual, t
 from backend.models.users import ROLES
 
 
@@ -21,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    password = os.environ.get("PAR_NEW_PASSWORD") or getpass.getpass("Mật khẩu / Password: ")
+    password = os.environ.get("PAR_NEW_PASSWORD") or getpass.getpass(f"{bilingual('cli.create_user.password')}: ")
     with session_scope() as session:
         user = create_user(
             session,
@@ -32,5 +33,5 @@ def run(args: argparse.Namespace) -> int:
             full_name=args.full_name,
             scope=args.scope,
         )
-    print(f"user {user.username} created with roles {', '.join(args.role)}")
+    print(t("cli.create_user.created", args.lang, username=user.username, roles=", ".join(args.role)))
     return 0

@@ -18,6 +18,7 @@ import pandas as pd
 from backend.db import session_scope
 from backend.demo.calibration import demo_targets, targets_frame
 from backend.demo.generator import generate_demo
+from backend.i18n import t
 from backend.services.calibration import demo_vs_targets, format_table
 from backend.settings import get_settings
 
@@ -58,7 +59,7 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _print_targets() -> int:
+def _print_targets(lang: str) -> int:
     settings = get_settings()
     frame = targets_frame(demo_targets(settings.published_dir, settings.reference_dir).values())
     numbers = ["index", "scope", "year", "mean", "sd", "low", "high", "n_rows", "n_units", "n_fit", "basis_year"]
@@ -68,25 +69,25 @@ def _print_targets() -> int:
         print(f"\n{row.index} {row.scope} {row.year}")
         for name in ("mean", "sd", "low", "high"):
             print(f"  {name}: {getattr(row, name + '_source')}")
-    print(f"\nLater years (no published record yet): the {int(frame['year'].max())} targets.")
+    print("\n" + t("demo_data.cli.later_years", lang, year=int(frame["year"].max())))
     return 0
 
 
-def _check() -> int:
+def _check(lang: str) -> int:
     with session_scope() as session:
         table = demo_vs_targets(session)
     print(format_table(table))
     problems = [p for p in table["problems"] if p]
     for problem in problems:
-        print(f"out of tolerance: {problem}", file=sys.stderr)
+        print(t("demo_data.cli.out_of_tolerance", lang, problem=problem), file=sys.stderr)
     return 1 if problems or table.empty else 0
 
 
 def run(args: argparse.Namespace) -> int:
     if args.targets:
-        return _print_targets()
+        return _print_targets(args.lang)
     if args.check:
-        return _check()
+        return _check(args.lang)
     with session_scope() as session:
         report = generate_demo(
             session,
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
             replace=args.replace,
             delete_results=args.delete_results,
             progress=_progress,
+            lang=args.lang,
         )
-    print(report)
+    print(report.text(args.lang))
     return 0

@@ -26,18 +26,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     engine = get_engine()
     if engine.dialect.name == "sqlite":
-        print(t("store.public_sqlite", "en"))
+        print(t("store.public_sqlite", args.lang))
         return 0
     with engine.begin() as connection:
         granted = connection.execute(text("SELECT par_grant_public()")).scalar()
         objects = connection.execute(text(f"SELECT DISTINCT object_name FROM {GRANT_TABLE} ORDER BY 1")).scalars()
         names = ", ".join(objects)
     if not granted:
-        raise DomainError(
-            t("store.public_role_missing", "vi", role=PUBLIC_ROLE),
-            t("store.public_role_missing", "en", role=PUBLIC_ROLE),
-            hint_vi=t("store.public_role_missing_hint", "vi", sql=ADMIN_SQL),
-            hint_en=t("store.public_role_missing_hint", "en", sql=ADMIN_SQL),
-        )
-    print(t("store.public_granted", "en", role=PUBLIC_ROLE, objects=names))
+        raise DomainError.of("store.public_role_missing", role=PUBLIC_ROLE, sql=ADMIN_SQL)
+    print(t("store.public_granted", args.lang, role=PUBLIC_ROLE, objects=names))
     return 0

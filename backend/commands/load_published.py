@@ -17,5 +17,5 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     with session_scope() as session:
         report = load_published(session, settings.published_dir, settings.reference_dir)
-    print(report)
+    print(report.text(args.lang))
     return 0

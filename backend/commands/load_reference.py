@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from backend.db import session_scope
+from backend.i18n import t
 from backend.reference.loader import load_reference
 from backend.settings import get_settings
 
@@ -16,5 +17,5 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     with session_scope() as session:
         report = load_reference(session, get_settings().reference_dir)
-    print(f"reference data loaded: {report}")
+    print(t("reference.loaded", args.lang, report=report.text(args.lang)))
     return 0

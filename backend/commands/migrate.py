@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from backend.db import migrate
+from backend.i18n import t
 from backend.settings import display_url, get_settings
 
 
@@ -14,5 +15,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     migrate(revision=args.revision)
-    print(f"store at {display_url(get_settings().effective_database_url)} migrated to {args.revision}")
+    where = display_url(get_settings().effective_database_url)
+    print(t("store.migrated", args.lang, where=where, revision=args.revision))
     return 0

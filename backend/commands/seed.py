@@ -26,20 +26,14 @@ from backend.auth.permissions import Actor
 from backend.auth.users import create_user
 from backend.db import get_engine, migrate, session_scope
 from backend.errors import DomainError
-from backend.i18n import both, t
+from backend.i18n import bilingual, both, t
 from backend.ingest.published import load_published
 from backend.models import User
 from backend.reference.loader import load_reference
 from backend.settings import get_settings
 
-DEMO_USERS = (
-    ("admin", ["admin"], "Quản trị hệ thống / System administrator"),
-    ("analyst", ["analyst"], "Chuyên viên phân tích / Analyst"),
-    ("appraiser", ["appraiser"], "Chuyên viên thẩm định / Appraiser"),
-    ("council", ["council"], "Thành viên hội đồng / Council member"),
-    ("leader", ["leader"], "Lãnh đạo Bộ / Ministry leader"),
-    ("backcheck", ["backcheck"], "Cán bộ phúc tra / Back-check officer"),
-)
+#: The demo users (username = their one role); full names from the catalogue (``store.seed.user.<username>``).
+DEMO_USERS = ("admin", "analyst", "appraiser", "council", "leader", "backcheck")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -104,6 +98,11 @@ def _note(message: str) -> None:
     print(f"  {message}", file=sys.stderr, flush=True)
 
 
+def _state(created: bool, lang: str) -> str:
+    """A framework file's state after syncing: stored as a new version, or unchanged."""
+    return t("fw_store.stored" if created else "fw_store.unchanged", lang)
+
+
 def credentials_path() -> Path:
     """Beside the SQLite file of the store (data/demo_credentials.txt for the default store), so seeding a
     store elsewhere never overwrites the logins of the default one; in the data folder for PostgreSQL."""
@@ -119,8 +118,9 @@ def ensure_demo_users(session: Session) -> list[tuple[str, str, list[str]]]:
     if session.exec(select(User)).first() is not None:
         return []
     created = []
-    for username, roles, full_name in DEMO_USERS:
-        password = secrets.token_urlsafe(12)
+    for username in DEMO_USERS:
+        password, roles = secrets.token_urlsafe(12), [username]
+        full_name = bilingual(f"store.seed.user.{username}")
         create_user(
             session, actor=Actor.system(), username=username, password=password, roles=roles, full_name=full_name
         )
@@ -130,29 +130,30 @@ def ensure_demo_users(session: Session) -> list[tuple[str, str, list[str]]]:
 
 def write_credentials(credentials_file: Path, created: list[tuple[str, str, list[str]]]) -> None:
     """The demo logins in a file readable only by its owner."""
-    lines = ["# Demo logins for the internal app (generated; delete this file after noting them)."]
+    lines = [f"# {bilingual('store.seed.credentials_header')}"]
     lines += [f"{username}\t{password}\t{','.join(roles)}" for username, password, roles in created]
     credentials_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     credentials_file.chmod(0o600)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = get_settings()
+    settings, lang = get_settings(), args.lang
     with announced("migrate"):
         migrate()
-        _note("schema at head")
+        _note(t("store.seed.schema_at_head", lang))
 
     with step("reference") as session:
-        _note(str(load_reference(session, settings.reference_dir)))
+        _note(load_reference(session, settings.reference_dir).text(lang))
 
     from backend.frameworks import load_all, sync_frameworks
 
     with step("frameworks") as session:
         results = sync_frameworks(session, load_all(settings.frameworks_dir))
-        _note("; ".join(f"{r.code} v{r.version} ({'new' if r.created else 'unchanged'})" for r in results))
+        states = [(r.code, r.version, _state(r.created, lang)) for r in results]
+        _note("; ".join(t("store.seed.framework", lang, code=c, version=v, state=s) for c, v, s in states))
 
     with step("published") as session:
-        _note(str(load_published(session, settings.published_dir, settings.reference_dir)))
+        _note(load_published(session, settings.published_dir, settings.reference_dir).text(lang))
 
     if not args.no_demo:
         seed_demo(args)
@@ -163,10 +164,8 @@ def run(args: argparse.Namespace) -> int:
         if created:
             credentials = credentials_path()
             write_credentials(credentials, created)
-            print(
-                f"demo users created: {', '.join(u for u, _, _ in created)} — passwords in {credentials}",
-                file=sys.stderr,
-            )
+            users = ", ".join(u for u, _, _ in created)
+            print(t("store.seed.users_created", lang, users=users, path=credentials), file=sys.stderr)
     get_engine().dispose()
     return 0
 
@@ -179,8 +178,10 @@ def seed_demo(args: argparse.Namespace) -> None:
 
     years = parse_years(args.years)
     with step("demo", first=years[0], last=years[-1], scale=args.scale) as session:
-        report = generate_demo(session, years=years, scale=args.scale, seed=args.seed, upgrade=True, progress=_note)
-        _note(str(report))
+        report = generate_demo(
+            session, years=years, scale=args.scale, seed=args.seed, upgrade=True, progress=_note, lang=args.lang
+        )
+        _note(report.text(args.lang))
         dataset_name = report.dataset_name
 
     for year in years:

@@ -57,6 +57,8 @@ NO_EVIDENCE_EXPLANATIONS = (
 )
 NO_EVIDENCE_CUT = "Không có tài liệu kiểm chứng; giải trình của đơn vị chưa thuyết phục."
 NO_EVIDENCE_ACCEPTED = "Chấp nhận giải trình của đơn vị."
+#: Title of a demo evidence document, in Vietnamese as the units write them (label, document type, subject, year).
+EVIDENCE_TITLE = "{label} {name} về {subject} năm {year}"
 DOC_TYPES = (("QĐ", "Quyết định"), ("KH", "Kế hoạch"), ("BC", "Báo cáo"), ("TB", "Thông báo"), ("CT", "Chỉ thị"))
 #: Issuer abbreviation in document numbers (e.g. 123/QĐ-BTP); provinces issue as UBND.
 MINISTRY_ISSUER: Mapping[str, str] = {
@@ -267,7 +269,7 @@ def _score(
             evidence.append(
                 EvidenceSim(
                     ref_code=f"{number}/{abbr}-{issuer(key)}",
-                    title=f"{DEMO_LABEL} {name} về {subject} năm {year}",
+                    title=EVIDENCE_TITLE.format(label=DEMO_LABEL, name=name, subject=subject, year=year),
                     issued_on=dt.date(year, 1, 1) + dt.timedelta(days=int(rng.integers(0, 365))),
                     location=f"demo://evidence/{year}/{key[0]}-{key[1]}/{leaf.code}/{j + 1}.pdf",
                 )

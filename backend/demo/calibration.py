@@ -64,6 +64,8 @@ MIN_PER_HALF = 2
 _MEAN = re.compile(r"^\s*trung bình", re.IGNORECASE)
 _MAX = re.compile(r"^\s*cao nhất cả nước", re.IGNORECASE)
 _MIN = re.compile(r"^\s*thấp nhất cả nước", re.IGNORECASE)
+#: An average row of ministries names them ("Trung bình 17 bộ, cơ quan ngang bộ"); one of provinces does not.
+_MINISTRY_WORD = "bộ"
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ def _year_stats(
     for row in aggregates:
         if row.is_uncertain or row.score is None:
             continue
-        if _MEAN.match(row.unit_name) and ("bộ" in row.unit_name.casefold()) == (scope == "ministry"):
+        if _MEAN.match(row.unit_name) and (_MINISTRY_WORD in row.unit_name.casefold()) == (scope == "ministry"):
             stats.mean = (row.score, f"published national average '{row.unit_name}' ({_where(row)})")
         elif _MAX.match(row.unit_name):
             stats.high = (row.score, f"published maximum '{row.unit_name}' ({_where(row)})")

@@ -160,8 +160,8 @@ class FigureModel:
 
     columns: np.ndarray
     compute: Callable[[np.ndarray, np.ndarray, np.ndarray, int], np.ndarray]
-    #: where the model comes from ("framework <code>" or the generator's default)
-    basis: str
+    #: code of the framework the model comes from ("" = the generator's default)
+    framework: str
 
     def take(self, values: np.ndarray) -> np.ndarray:
         """The answers to :attr:`columns` (zeros for items not simulated)."""
@@ -197,7 +197,7 @@ def sipas_model(spec: FrameworkSpec | None, year: int, items: Sequence[str]) -> 
     method); without a framework the generator's default, the % of 4-5 answers over all items. Only the items
     the main figure reads are evaluated (with the overall question, one column)."""
     if spec is None or spec.sipas is None:
-        return FigureModel(np.arange(len(items), dtype=np.int64), _pooled_positive, "generator default")
+        return FigureModel(np.arange(len(items), dtype=np.int64), _pooled_positive, "")
     plan = build_plan(spec.sipas, year)
     main = plan.position(plan.main)
     used = _main_items(plan)
@@ -211,7 +211,7 @@ def sipas_model(spec: FrameworkSpec | None, year: int, items: Sequence[str]) -> 
         val[:, used] = group_sums(unit, values != 0, n_units)
         return np.asarray(evaluate(plan, pos, val)[:, main])
 
-    return FigureModel(_columns([plan.items[k] for k in used], items), compute, f"framework {spec.code}")
+    return FigureModel(_columns([plan.items[k] for k in used], items), compute, spec.code)
 
 
 def _pooled_positive(values: np.ndarray, unit: np.ndarray, _group: np.ndarray, n_units: int) -> np.ndarray:
@@ -225,11 +225,11 @@ def par_survey_model(spec: FrameworkSpec | None, year: int, items: Sequence[str]
     ``survey_mapping`` and ``survey_scoring``; without them the generator's default, the mean answer weight
     (1 → 0, 5 → 1) over all items."""
     if spec is None or not spec.survey_mapping:
-        return FigureModel(np.arange(len(items), dtype=np.int64), _mean_weight, "generator default")
+        return FigureModel(np.arange(len(items), dtype=np.int64), _mean_weight, "")
     plan = build_survey_plan(spec, sorted(set(groups)), year)
     total = float(plan.max_points.sum())
     if not plan.leaves or total <= 0:
-        return FigureModel(np.arange(len(items), dtype=np.int64), _mean_weight, "generator default")
+        return FigureModel(np.arange(len(items), dtype=np.int64), _mean_weight, "")
     group_pos = pd.Index(list(plan.groups)).get_indexer(pd.Index(list(groups)))
 
     def compute(values: np.ndarray, unit: np.ndarray, group: np.ndarray, n_units: int) -> np.ndarray:
@@ -241,7 +241,7 @@ def par_survey_model(spec: FrameworkSpec | None, year: int, items: Sequence[str]
         points = np.nan_to_num(fractions) @ plan.max_points
         return np.where(answered, points / total, np.nan)
 
-    return FigureModel(_columns(plan.items, items), compute, f"framework {spec.code}")
+    return FigureModel(_columns(plan.items, items), compute, spec.code)
 
 
 def _mean_weight(values: np.ndarray, unit: np.ndarray, _group: np.ndarray, n_units: int) -> np.ndarray:

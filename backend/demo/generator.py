@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from backend.demo.source import demo_description, demo_source
 from backend.demo.spec import DEMO_DATASET_NAME, GENERATOR_VERSION, ScaleSpec, check_seed, parse_years, scale_spec
 from backend.demo.stages import TABLES, Progress, StageWriter
 from backend.errors import DomainError
+from backend.i18n import bilingual, t
 from backend.reference.units import ministries_for_year, provinces_for_year
 from backend.settings import get_settings
 
@@ -59,15 +60,37 @@ class DemoReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def __str__(self) -> str:
-        what = "already present" if self.already_present else ("replaced" if self.replaced else "generated")
-        counts = ", ".join(f"{t} {self.rows.get(t, 0):,}" for t in TABLES)
+    def text(self, lang: str = "en") -> str:
+        """What was done, with the rows per table, then one line per warning, in ``lang``."""
+        state = "present" if self.already_present else ("replaced" if self.replaced else "generated")
+        counts = ", ".join(f"{table} {self.rows.get(table, 0):,}" for table in TABLES)
         years = f"{self.years[0]}-{self.years[-1]}" if len(self.years) > 1 else str(self.years[0])
-        text = (
-            f"demo dataset '{self.dataset_name}' (id {self.dataset_id}, years {years}, scale {self.scale}, "
-            f"seed {self.seed}) {what} in {self.seconds:.1f} s: {counts}"
+        text = t(
+            "demo_data.report.line",
+            lang,
+            name=self.dataset_name,
+            id=self.dataset_id,
+            years=years,
+            scale=self.scale,
+            seed=self.seed,
+            state=t(f"demo_data.report.{state}", lang),
+            seconds=f"{self.seconds:.1f}",
+            counts=counts,
         )
-        return text + "".join(f"\nwarning: {w}" for w in self.warnings)
+        return text + "".join("\n" + t("demo_data.report.warning", lang, warning=w) for w in self.warnings)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+#: What each simulated field problem of the ground truth is (stored with the dataset, for the back-check tests).
+_PATTERN_DESCRIPTIONS = {
+    "straight_lining": "every form of the interviewer has the same answer on every item",
+    "many_per_day": "all forms of the interviewer collected on one day",
+    "outside_fieldwork": "forms dated after the survey's fieldwork_end",
+    "same_phone_prefix": "all respondent phones share their first 7 characters",
+    "near_duplicates": "answers differ in at most 2 items from one template; phones differ in the last 2 digits",
+}
 
 
 def _request(years: Sequence[int], scale: str, seed: int) -> dict[str, Any]:
@@ -107,6 +130,7 @@ def generate_demo(
     upgrade: bool = False,
     progress: Progress | None = None,
     questionnaire_dir: Path | None = None,
+    lang: str = "en",
 ) -> DemoReport:
     """Generate (or find) the labelled demo dataset in the store behind ``target``.
 
@@ -122,6 +146,8 @@ def generate_demo(
     * ``upgrade`` (what `make run` seeding asks for): a stored demo with the same years, scale and seed made by
       another generator version is replaced, with its (demo) result sets, as if ``replace`` and
       ``delete_results`` were given; other differences still need ``replace``.
+
+    ``progress`` receives the progress lines and the report's warnings are written in ``lang`` (backend/i18n).
     """
     started = time.perf_counter()
     say: Progress = progress or (lambda _msg: None)
@@ -131,7 +157,8 @@ def generate_demo(
     request = _request(year_list, spec.name, seed)
     session, conn, own_session = _open(target)
     try:
-        report = _generate(session, conn, request, spec, replace, delete_results, upgrade, say, questionnaire_dir)
+        options = _Options(replace, delete_results, upgrade, say, questionnaire_dir, lang)
+        report = _generate(session, conn, request, spec, options)
     finally:
         if own_session:
             session.close()
@@ -139,16 +166,20 @@ def generate_demo(
     return report
 
 
+@dataclass
+class _Options:
+    """How :func:`generate_demo` was asked to treat an existing demo dataset, and how it reports."""
+
+    replace: bool
+    delete_results: bool
+    upgrade: bool
+    say: Progress
+    questionnaire_dir: Path | None
+    lang: str
+
+
 def _generate(
-    session: Session,
-    conn: Connection,
-    request: dict[str, Any],
-    spec: ScaleSpec,
-    replace: bool,
-    delete_results: bool,
-    upgrade: bool,
-    say: Progress,
-    questionnaire_dir: Path | None,
+    session: Session, conn: Connection, request: dict[str, Any], spec: ScaleSpec, options: _Options
 ) -> DemoReport:
     years: list[int] = request["years"]
     seed: int = request["seed"]
@@ -156,68 +187,8 @@ def _generate(
     existing = store.find_dataset(conn, DEMO_DATASET_NAME)
     if existing is not None:
         report.dataset_id = int(existing["id"])
-        if existing["kind"] != "demo":
-            raise DomainError(
-                f"Đã có bộ dữ liệu tên '{DEMO_DATASET_NAME}' nhưng không phải dữ liệu mô phỏng.",
-                f"A dataset named '{DEMO_DATASET_NAME}' exists but is not demo data.",
-                hint_vi="Không thể ghi dữ liệu mô phỏng vào bộ dữ liệu chính thức.",
-                hint_en="Demo data is never written into an official dataset.",
-            )
-        try:
-            stored = json.loads(existing["parameters"] or "{}")
-        except json.JSONDecodeError:
-            stored = {}
-        if _same_request(stored, request) and not replace:
-            report.already_present = True
-            report.rows = {t: int(stored.get("counts", {}).get(t, 0)) for t in TABLES}
-            report.suspicious_interviewers = list(stored.get("ground_truth", {}).get("suspicious_interviewers", []))
-            report.warnings = list(stored.get("warnings", []))
-            say(
-                f"[demo] already present: dataset '{DEMO_DATASET_NAME}' (id {report.dataset_id}) with {_describe(request)}"
-            )
-            now_available = [
-                f"{scope} {year}"
-                for scope, skipped in sorted(stored.get("assessment_skipped", {}).items())
-                for year in skipped
-                if (fw := store.find_framework(session, scope, year)) is not None
-                and store.self_assessed_leaves(session, fw)
-            ]
-            if now_available:
-                note = (
-                    f"frameworks are now loaded for {', '.join(now_available)} but the demo has no self-assessment "
-                    "scores there: run demo again with --replace to add them"
-                )
-                report.warnings.append(note)
-                say(f"[demo] note: {note}")
+        if _reuse(session, conn, existing, request, report, options):
             return report
-        if upgrade and _outdated(stored, request):
-            say(
-                f"[demo] generator version {stored.get('generator_version')} → {GENERATOR_VERSION}: "
-                "regenerating the demo dataset and deleting its result sets"
-            )
-            replace = delete_results = True
-        if not replace:
-            raise DomainError(
-                f"Dữ liệu mô phỏng đã có với tham số khác ({_describe(stored)}); yêu cầu: {_describe(request)}.",
-                f"Demo data already exists with other parameters ({_describe(stored)}); requested: {_describe(request)}.",
-                hint_vi="Thêm --replace để xóa dữ liệu mô phỏng cũ và sinh lại.",
-                hint_en="Add --replace to delete the old demo data and generate it again.",
-            )
-        n_sets = store.count_result_sets(conn, report.dataset_id)
-        if n_sets and not delete_results:
-            raise DomainError(
-                f"Có {n_sets} bộ kết quả được tính từ dữ liệu mô phỏng cũ; không thể thay thế.",
-                f"{n_sets} result set(s) were computed from the old demo data; it cannot be replaced.",
-                hint_vi="Thêm --delete-results để xóa cả các bộ kết quả đó.",
-                hint_en="Add --delete-results to delete those result sets too.",
-            )
-        t0 = time.perf_counter()
-        report.deleted = store.delete_dataset_rows(conn, report.dataset_id, delete_results=delete_results)
-        report.replaced = True
-        say(
-            f"[demo] replaced: deleted previous demo rows ({', '.join(f'{k} {v:,}' for k, v in report.deleted.items())}) "
-            f"in {time.perf_counter() - t0:.1f} s"
-        )
         dataset_id = report.dataset_id
         conn.execute(
             store.DATASET.update()
@@ -241,32 +212,114 @@ def _generate(
             },
         )
         report.dataset_id = dataset_id
-
-    writer = StageWriter(
-        session, conn, seed, spec, questionnaire_dir or get_settings().data_dir / "questionnaires", say
+    writer = _write_years(session, conn, dataset_id, request, spec, options)
+    report.rows = writer.rows
+    report.rows_by_year = writer.rows_by_year
+    report.suspicious_interviewers = writer.suspicious
+    report.warnings = [
+        t("demo_data.skipped_warning", options.lang, scope=scope, years=", ".join(map(str, skipped)))
+        for scope, skipped in sorted(writer.skipped.items())
+    ]
+    conn.execute(
+        store.DATASET.update()
+        .where(store.DATASET.c.id == dataset_id)
+        .values(parameters=json.dumps(_parameters(request, writer, report), ensure_ascii=False, sort_keys=True))
     )
-    for year in years:
-        t0 = time.perf_counter()
+    return report
+
+
+def _reuse(
+    session: Session,
+    conn: Connection,
+    existing: Mapping[str, Any],
+    request: dict[str, Any],
+    report: DemoReport,
+    options: _Options,
+) -> bool:
+    """Decide about the stored demo dataset: True when it already is the requested one (``report`` filled in);
+    False after deleting its rows for a regeneration; DomainError when it may not be replaced."""
+    if existing["kind"] != "demo":
+        raise DomainError.of("demo_data.not_demo", name=DEMO_DATASET_NAME)
+    try:
+        stored = json.loads(existing["parameters"] or "{}")
+    except json.JSONDecodeError:
+        stored = {}
+    replace, delete_results, say, lang = options.replace, options.delete_results, options.say, options.lang
+    if _same_request(stored, request) and not replace:
+        _already_present(session, stored, request, report, options)
+        return True
+    if options.upgrade and _outdated(stored, request):
+        say(t("demo_data.progress.upgrade", lang, old=stored.get("generator_version"), new=GENERATOR_VERSION))
+        replace = delete_results = True
+    if not replace:
+        raise DomainError.of("demo_data.other_parameters", stored=_describe(stored), requested=_describe(request))
+    n_sets = store.count_result_sets(conn, report.dataset_id)
+    if n_sets and not delete_results:
+        raise DomainError.of("demo_data.results_block", n=n_sets)
+    started = time.perf_counter()
+    report.deleted = store.delete_dataset_rows(conn, report.dataset_id, delete_results=delete_results)
+    report.replaced = True
+    deleted = ", ".join(f"{k} {v:,}" for k, v in report.deleted.items())
+    say(t("demo_data.progress.replaced", lang, deleted=deleted, seconds=f"{time.perf_counter() - started:.1f}"))
+    return False
+
+
+def _already_present(
+    session: Session, stored: dict[str, Any], request: dict[str, Any], report: DemoReport, options: _Options
+) -> None:
+    """The report of a demo dataset that is already there, with a warning when frameworks loaded since then
+    would now give it self-assessment scores."""
+    report.already_present = True
+    report.rows = {table: int(stored.get("counts", {}).get(table, 0)) for table in TABLES}
+    report.suspicious_interviewers = list(stored.get("ground_truth", {}).get("suspicious_interviewers", []))
+    report.warnings = list(stored.get("warnings", []))
+    say, lang = options.say, options.lang
+    say(t("demo_data.progress.present", lang, name=DEMO_DATASET_NAME, id=report.dataset_id, request=_describe(request)))
+    now_available = [
+        f"{scope} {year}"
+        for scope, skipped in sorted(stored.get("assessment_skipped", {}).items())
+        for year in skipped
+        if (fw := store.find_framework(session, scope, year)) is not None and store.self_assessed_leaves(session, fw)
+    ]
+    if now_available:
+        note = t("demo_data.frameworks_now_loaded", lang, where=", ".join(now_available))
+        report.warnings.append(note)
+        say(t("demo_data.progress.note", lang, note=note))
+
+
+def _write_years(
+    session: Session, conn: Connection, dataset_id: int, request: dict[str, Any], spec: ScaleSpec, options: _Options
+) -> StageWriter:
+    """Every requested year's surveys and self-assessment, through one :class:`StageWriter`."""
+    qdir = options.questionnaire_dir or get_settings().data_dir / "questionnaires"
+    writer = StageWriter(session, conn, request["seed"], spec, qdir, options.say, options.lang)
+    for year in request["years"]:
+        started = time.perf_counter()
         provinces = provinces_for_year(session, year)
         ministries = ministries_for_year(session, year)
         writer.sipas(dataset_id, year, provinces)
         writer.par_survey(dataset_id, year, provinces, ministries)
         writer.assessments(dataset_id, year, provinces, ministries)
-        counts = writer.rows_by_year.get(year, {})
-        say(f"[demo] {year} done: {sum(counts.values()):,} rows in {time.perf_counter() - t0:.1f} s")
+        rows = f"{sum(writer.rows_by_year.get(year, {}).values()):,}"
+        options.say(
+            t(
+                "demo_data.progress.year_done",
+                options.lang,
+                year=year,
+                rows=rows,
+                seconds=f"{time.perf_counter() - started:.1f}",
+            )
+        )
+    return writer
 
-    report.rows = writer.rows
-    report.rows_by_year = writer.rows_by_year
-    report.suspicious_interviewers = writer.suspicious
-    report.warnings = [
-        f"self-assessment scores skipped for {scope} in {', '.join(map(str, skipped))}: no PAR_INDEX framework with "
-        "self-assessed leaves (load them with `python -m backend load-frameworks`, then run demo again with --replace)"
-        for scope, skipped in sorted(writer.skipped.items())
-    ]
+
+def _parameters(request: dict[str, Any], writer: StageWriter, report: DemoReport) -> dict[str, Any]:
+    """What the dataset records: the request, the demo label and source line, the calibration targets used,
+    the row counts, the ground truth for back-check tests, the warnings and the skipped self-assessments."""
     source_vi, source_en = demo_source(request)
-    parameters = {
+    return {
         **request,
-        "label": "DEMO: synthetic data, not official figures / dữ liệu mô phỏng, không phải số liệu chính thức",
+        "label": bilingual("demo_data.label"),
         "source_vi": source_vi,
         "source_en": source_en,
         "calibration": {key: target.as_dict() for key, target in sorted(writer.used_targets.items())},
@@ -274,20 +327,8 @@ def _generate(
         "counts_by_year": {str(y): c for y, c in writer.rows_by_year.items()},
         "ground_truth": {
             "suspicious_interviewers": writer.suspicious,
-            "suspicious_patterns": {
-                "straight_lining": "every form of the interviewer has the same answer on every item",
-                "many_per_day": "all forms of the interviewer collected on one day",
-                "outside_fieldwork": "forms dated after the survey's fieldwork_end",
-                "same_phone_prefix": "all respondent phones share their first 7 characters",
-                "near_duplicates": "answers differ in at most 2 items from one template; phones differ in the last 2 digits",
-            },
+            "suspicious_patterns": _PATTERN_DESCRIPTIONS,
         },
         "warnings": report.warnings,
         "assessment_skipped": writer.skipped,
     }
-    conn.execute(
-        store.DATASET.update()
-        .where(store.DATASET.c.id == dataset_id)
-        .values(parameters=json.dumps(parameters, ensure_ascii=False, sort_keys=True))
-    )
-    return report

@@ -15,6 +15,7 @@ import yaml
 
 from backend.demo.spec import SIPAS_GROUP
 from backend.errors import ValidationError
+from backend.i18n import both, t
 
 
 @dataclass(frozen=True)
@@ -38,16 +39,11 @@ class GroupSpec:
 
 def _read(path: Path) -> dict[str, Any]:
     if not path.exists():
-        raise ValidationError(
-            f"Thiếu tệp bộ câu hỏi {path.name}.",
-            f"Questionnaire file {path.name} is missing.",
-            hint_vi="Kiểm tra thư mục data/questionnaires.",
-            hint_en="Check the data/questionnaires folder.",
-        )
+        raise ValidationError.of("demo_data.questionnaire_missing", name=path.name)
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     if not isinstance(data, dict):
-        raise ValidationError(f"Tệp {path.name} không hợp lệ.", f"File {path.name} is not a mapping.")
+        raise ValidationError.of("demo_data.questionnaire_not_mapping", name=path.name)
     return data
 
 
@@ -103,18 +99,16 @@ def par_items(questionnaire_dir: Path) -> list[ItemSpec]:
     groups = par_groups(questionnaire_dir)
     per_area = int(data.get("questions_per_area", 3))
     items: list[ItemSpec] = []
-    for scope, prefix, vi, en in (
-        ("province", "PRV", "tỉnh", "province"),
-        ("ministry", "MIN", "bộ", "ministry"),
-    ):
+    for scope, prefix in (("province", "PRV"), ("ministry", "MIN")):
         asked = tuple(g.code for g in groups if g.scope == scope)
+        unit_vi, unit_en = both(f"demo_data.item.unit.{scope}")
         for area in data["areas"][scope]:
             for k in range(1, per_area + 1):
                 items.append(
                     ItemSpec(
                         code=f"{prefix}.{area}.Q{k}",
-                        text_vi=f"Đánh giá của ông/bà về {vi}: lĩnh vực {area}, câu {k}",
-                        text_en=f"Your assessment of the {en}: area {area}, question {k}",
+                        text_vi=t("demo_data.item.text", "vi", unit=unit_vi, area=area, k=k),
+                        text_en=t("demo_data.item.text", "en", unit=unit_en, area=area, k=k),
                         groups=asked,
                         block=f"{prefix}.{area}",
                     )

@@ -97,29 +97,17 @@ def parse_years(text: str | list[int] | tuple[int, ...] | range) -> list[int]:
                 continue
             match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", part)
             if match is None:
-                raise DomainError(
-                    f"Không hiểu danh sách năm '{text}'.",
-                    f"Cannot read the years '{text}'.",
-                    hint_vi="Ví dụ: 2022-2025 hoặc 2023,2024.",
-                    hint_en="Examples: 2022-2025 or 2023,2024.",
-                )
+                raise DomainError.of("demo_data.years_unreadable", text=text)
             first = int(match.group(1))
             last = int(match.group(2) or first)
             if last < first:
                 first, last = last, first
             years.update(range(first, last + 1))
     if not years:
-        raise DomainError(
-            "Chưa chọn năm nào.", "No year was given.", hint_vi="Ví dụ: 2022-2025.", hint_en="Example: 2022-2025."
-        )
+        raise DomainError.of("demo_data.no_years")
     too_early = sorted(y for y in years if y < FIRST_DEMO_YEAR)
     if too_early:
-        raise DomainError(
-            f"Dữ liệu mô phỏng chỉ có từ năm {FIRST_DEMO_YEAR} (năm {too_early[0]} không hợp lệ).",
-            f"Demo data starts in {FIRST_DEMO_YEAR} (year {too_early[0]} is not allowed).",
-            hint_vi="Bộ câu hỏi SIPAS hộ gia đình và Đề án 876 áp dụng từ năm 2022.",
-            hint_en="The household SIPAS questionnaire and 876/QĐ-BNV apply from 2022.",
-        )
+        raise DomainError.of("demo_data.year_too_early", first=FIRST_DEMO_YEAR, year=too_early[0])
     return sorted(years)
 
 
@@ -127,18 +115,10 @@ def scale_spec(scale: str) -> ScaleSpec:
     try:
         return SCALES[scale]
     except KeyError:
-        raise DomainError(
-            f"Quy mô '{scale}' không hợp lệ.",
-            f"Unknown scale '{scale}'.",
-            hint_vi="Chọn full hoặc small.",
-            hint_en="Choose full or small.",
-        ) from None
+        raise DomainError.of("demo_data.unknown_scale", scale=scale) from None
 
 
 def check_seed(seed: int) -> int:
     if int(seed) < 0 or int(seed) >= 2**63:
-        raise DomainError(
-            "Hạt giống (seed) phải là số nguyên không âm.",
-            "The seed must be a non-negative integer.",
-        )
+        raise DomainError.of("demo_data.bad_seed")
     return int(seed)

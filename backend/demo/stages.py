@@ -30,6 +30,7 @@ from backend.demo.questionnaire import GroupSpec, ItemSpec, par_groups, par_item
 from backend.demo.sample import UnitKey, par_unit_counts, sipas_plan_size
 from backend.demo.simulate import FormBatch, Latent, batch_figures, simulate_par, simulate_sipas
 from backend.demo.spec import DEMO_LABEL, SIPAS_GROUP, ScaleSpec, par_fieldwork, rng_for, sipas_fieldwork
+from backend.i18n import both, t
 from backend.models import Unit
 from backend.reference.units import lineage_frame, ministries_for_year
 from backend.settings import get_settings
@@ -56,8 +57,10 @@ class StageWriter:
         spec: ScaleSpec,
         questionnaire_dir: Path,
         progress: Progress,
+        lang: str = "en",
     ):
         self.session = session
+        self.lang = lang  # of the progress lines
         self.conn = conn
         self.seed = seed
         self.spec = spec
@@ -125,10 +128,7 @@ class StageWriter:
     def _survey(
         self, dataset_id: int, index_code: str, year: int, window: tuple[dt.date, dt.date], items: Sequence[ItemSpec]
     ) -> tuple[int, dict[str, int]]:
-        names = {
-            "SIPAS": (f"Khảo sát hộ gia đình SIPAS {year}", f"SIPAS household survey {year}"),
-            "PAR_SURVEY": (f"Điều tra xã hội học Chỉ số CCHC {year}", f"PAR INDEX sociological survey {year}"),
-        }[index_code]
+        name_vi, name_en = both(f"demo_data.survey.{index_code}", label=DEMO_LABEL, year=year)
         survey_id = store.insert_one(
             self.conn,
             store.SURVEY,
@@ -136,8 +136,8 @@ class StageWriter:
                 "dataset_id": dataset_id,
                 "index_code": index_code,
                 "year": year,
-                "name_vi": f"{DEMO_LABEL} {names[0]} (dữ liệu mô phỏng)",
-                "name_en": f"{DEMO_LABEL} {names[1]} (synthetic data)",
+                "name_vi": name_vi,
+                "name_en": name_en,
                 "fieldwork_start": window[0],
                 "fieldwork_end": window[1],
             },
@@ -195,9 +195,20 @@ class StageWriter:
         self._count(year, "answer", store.insert_answers(self.conn, form_ids, item_col, batch.values))
         self.answer_seconds += time.perf_counter() - t0
 
+    def _say(self, key: str, started: float, **values: Any) -> None:
+        """Progress line ``demo_data.progress.<key>`` in the writer's language, with the seconds since ``started``."""
+        seconds = f"{time.perf_counter() - started:.1f}"
+        self.progress(t(f"demo_data.progress.{key}", self.lang, seconds=seconds, **values))
+
+    def _basis(self, framework: str) -> str:
+        """Where a figure model comes from: the framework code, or the generator's default."""
+        if framework:
+            return t("demo_data.progress.basis_framework", self.lang, framework=framework)
+        return t("demo_data.progress.basis_default", self.lang)
+
     def _insert_note(self) -> str:
         seconds, self.answer_seconds = self.answer_seconds, 0.0
-        return f"answers inserted in {seconds:.1f} s"
+        return t("demo_data.progress.answers_inserted", self.lang, seconds=f"{seconds:.1f}")
 
     # -- stages ----------------------------------------------------------------------------------------------
     def sipas(self, dataset_id: int, year: int, provinces: Sequence[Unit]) -> None:
@@ -219,12 +230,20 @@ class StageWriter:
         self.suspicious.extend(sim.suspicious)
         n_forms = len(sim.batch.forms)
         invalid = int((sim.batch.forms["status"] == "invalid").sum())
-        self.progress(
-            f"[demo] {year} SIPAS: {len(provinces)} provinces, {n_forms:,} forms ({invalid:,} invalid), "
-            f"{sim.batch.values.size:,} answers, {len(sim.interviewers)} interviewers "
-            f"({len(sim.suspicious)} suspicious), national {np.nanmean(computed):.2f} (target "
-            f"{self.used_targets[f'SIPAS/province/{year}'].mean:.2f}, {model.basis}) "
-            f"in {time.perf_counter() - started:.1f} s ({self._insert_note()})"
+        self._say(
+            "sipas",
+            started,
+            year=year,
+            provinces=len(provinces),
+            forms=f"{n_forms:,}",
+            invalid=f"{invalid:,}",
+            answers=f"{sim.batch.values.size:,}",
+            interviewers=len(sim.interviewers),
+            suspicious=len(sim.suspicious),
+            national=f"{np.nanmean(computed):.2f}",
+            target=f"{self.used_targets[f'SIPAS/province/{year}'].mean:.2f}",
+            basis=self._basis(model.framework),
+            inserted=self._insert_note(),
         )
 
     def par_survey(self, dataset_id: int, year: int, provinces: Sequence[Unit], ministries: Sequence[Unit]) -> None:
@@ -238,9 +257,13 @@ class StageWriter:
             self._forms(year, survey_id, batch, [int(u.id) for u in units], {}, item_ids)  # type: ignore[arg-type]
             n_forms += len(batch.forms)
             n_answers += batch.values.size
-        self.progress(
-            f"[demo] {year} PAR survey: {n_forms:,} forms, {n_answers:,} answers "
-            f"in {time.perf_counter() - started:.1f} s ({self._insert_note()})"
+        self._say(
+            "par_survey",
+            started,
+            year=year,
+            forms=f"{n_forms:,}",
+            answers=f"{n_answers:,}",
+            inserted=self._insert_note(),
         )
 
     def _par_scope(
@@ -274,13 +297,10 @@ class StageWriter:
             framework = store.find_framework(self.session, scope, year)
             leaves = store.self_assessed_leaves(self.session, framework) if framework is not None else []
             if not leaves:
-                why = (
-                    "no PAR_INDEX framework"
-                    if framework is None
-                    else f"framework {framework.code} has no self-assessed leaf"
-                )
+                key = "no_framework" if framework is None else "no_leaf"
+                why = t(f"demo_data.progress.{key}", self.lang, framework=framework.code if framework else "")
                 self.skipped.setdefault(scope, []).append(year)
-                self.progress(f"[demo] warning: {year} {scope} self-assessment skipped: {why}")
+                self.progress(t("demo_data.progress.skipped", self.lang, year=year, scope=scope, why=why))
                 continue
             keys = [(u.kind, u.code) for u in units]
             maximum = sum(leaf.max_points for leaf in leaves)
@@ -294,10 +314,7 @@ class StageWriter:
             n_scores, n_evidence = n_scores + scores, n_evidence + evidence
         self._count(year, "assessment_score", n_scores)
         self._count(year, "evidence", n_evidence)
-        self.progress(
-            f"[demo] {year} self-assessment: {n_scores:,} scores, {n_evidence:,} evidence documents "
-            f"in {time.perf_counter() - started:.1f} s"
-        )
+        self._say("assessments", started, year=year, scores=f"{n_scores:,}", evidence=f"{n_evidence:,}")
 
     def _write_scores(
         self, dataset_id: int, year: int, units: Sequence[Unit], leaves: Sequence[Leaf], sims: Sequence[ScoreSim]

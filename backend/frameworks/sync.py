@@ -111,19 +111,11 @@ def spec_from_row(row: Framework) -> FrameworkSpec:
 def _choose(codes: Sequence[str], index_code: str, unit_scope: str, year: int) -> None:
     """Check that exactly one framework code applies."""
     if not codes:
-        raise NotFoundError(
-            f"Không có khung phương pháp cho {index_code} ({unit_scope}) năm {year}.",
-            f"No framework for {index_code} ({unit_scope}) in {year}.",
-            hint_vi="Thêm tệp vào data/frameworks/ rồi chạy `python -m backend load-frameworks`.",
-            hint_en="Add a file to data/frameworks/ and run `python -m backend load-frameworks`.",
-        )
+        raise NotFoundError.of("fw_store.none_applies", index=index_code, scope=unit_scope, year=year)
     distinct = sorted(set(codes))
     if len(distinct) > 1:
-        raise ValidationError(
-            f"Có nhiều khung phương pháp cho {index_code} ({unit_scope}) năm {year}: {', '.join(distinct)}.",
-            f"More than one framework for {index_code} ({unit_scope}) in {year}: {', '.join(distinct)}.",
-            hint_vi="Sửa khoảng năm trong các tệp để chỉ một khung áp dụng.",
-            hint_en="Fix the year ranges so that exactly one framework applies.",
+        raise ValidationError.of(
+            "fw_store.several_apply", index=index_code, scope=unit_scope, year=year, codes=", ".join(distinct)
         )
 
 

@@ -71,6 +71,12 @@ def both(key: str, **kwargs: Any) -> tuple[str, str]:
     return t(key, "vi", **kwargs), t(key, "en", **kwargs)
 
 
+def bilingual(key: str, **kwargs: Any) -> str:
+    """The message as one text in both languages, ``"<vi> / <en>"``: for texts stored or printed once for
+    every reader (a note kept in the store, a problem line of a bilingual error, a prompt)."""
+    return " / ".join(both(key, **kwargs))
+
+
 def has(key: str, lang: str = DEFAULT_LANG) -> bool:
     return key in catalogue(normalise_lang(lang))
 

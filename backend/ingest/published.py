@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from backend.errors import ValidationError
+from backend.i18n import bilingual, t
 from backend.models import PublishedFigure, Unit
 from backend.reference.loader import read_csv
 from backend.reference.normalise import NameNormaliser
@@ -50,11 +51,16 @@ class PublishedLoadReport:
     already_present: int = 0
     unmatched_units: list[str] = field(default_factory=list)
 
-    def __str__(self) -> str:
-        text = f"published rows read {self.read}, added {self.added}, already present {self.already_present}"
+    def text(self, lang: str = "en") -> str:
+        """Rows read, added and already present, and the names that matched no unit, in ``lang``."""
+        text = t("published_record.report", lang, read=self.read, added=self.added, present=self.already_present)
         if self.unmatched_units:
-            text += f"; names not matched to a unit (kept with unit_id empty): {', '.join(sorted(set(self.unmatched_units)))}"
+            names = ", ".join(sorted(set(self.unmatched_units)))
+            text += "; " + t("published_record.unmatched", lang, names=names)
         return text
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 def _parse_row(
@@ -65,10 +71,10 @@ def _parse_row(
         score = float(row["score"]) if row["score"] else None
         rank = int(row["rank"]) if row["rank"] else None
     except (KeyError, ValueError) as exc:
-        problems.append(f"{path_name} line {number}: {exc}")
+        problems.append(bilingual("published_record.bad_value", file=path_name, line=number, error=exc))
         return None
     if not row.get("source"):
-        problems.append(f"{path_name} line {number}: no source / thiếu nguồn")
+        problems.append(bilingual("published_record.no_source", file=path_name, line=number))
         return None
     return year, score, rank
 
@@ -116,11 +122,7 @@ def read_published(published_dir: Path) -> list[PublishedRow]:
             note, derived, uncertain = split_note(row["source"])
             out.append(PublishedRow(filename, number, row, *parsed, note, derived, uncertain))
     if problems:
-        raise ValidationError(
-            "Tệp kết quả công bố có dòng không hợp lệ; không nạp dòng nào.",
-            "The published-results files have invalid rows; nothing was loaded.",
-            problems=problems,
-        )
+        raise ValidationError.of("published_record.invalid_rows", problems=problems)
     return out
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from backend.errors import ValidationError
+from backend.i18n import bilingual, t
 from backend.models import EvaluationYear, Region, Unit, UnitLineage
 
 FIRST_YEAR = 2012  # first PAR INDEX evaluation year
@@ -21,12 +22,7 @@ PROVINCES_34_FROM = dt.date(2025, 7, 1)
 def read_csv(path: Path) -> list[dict[str, str]]:
     """Rows of a UTF-8 CSV as dicts of strings (codes keep their leading zeros)."""
     if not path.exists():
-        raise ValidationError(
-            f"Thiếu tệp dữ liệu tham chiếu {path.name}.",
-            f"Reference file {path.name} is missing.",
-            hint_vi="Kiểm tra thư mục data/reference.",
-            hint_en="Check the data/reference folder.",
-        )
+        raise ValidationError.of("reference.file_missing", name=path.name)
     with path.open(encoding="utf-8", newline="") as handle:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
@@ -46,10 +42,14 @@ class LoadReport:
     lineage: int = 0
     years: int = 0
 
-    def __str__(self) -> str:
-        return (
-            f"regions {self.regions}, units {self.units}, lineage links {self.lineage}, evaluation years {self.years}"
+    def text(self, lang: str = "en") -> str:
+        """The row counts, in ``lang``."""
+        return t(
+            "reference.report", lang, regions=self.regions, units=self.units, lineage=self.lineage, years=self.years
         )
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 def _upsert(session: Session, existing: object | None, new: object) -> object:
@@ -142,9 +142,8 @@ def load_reference(session: Session, reference_dir: Path) -> LoadReport:
         old = by_key.get((row["old_kind"], row["old_code"]))
         new = by_key.get((row["new_kind"], row["new_code"]))
         if old is None or new is None:
-            problems.append(
-                f"unit_lineage.csv line {number}: unknown unit {row['old_kind']}:{row['old_code']} → {row['new_kind']}:{row['new_code']}"
-            )
+            old_unit, new_unit = f"{row['old_kind']}:{row['old_code']}", f"{row['new_kind']}:{row['new_code']}"
+            problems.append(bilingual("reference.lineage_unknown_unit", line=number, old=old_unit, new=new_unit))
             continue
         assert old.id is not None and new.id is not None
         effective = dt.date.fromisoformat(row["effective"])
@@ -155,13 +154,13 @@ def load_reference(session: Session, reference_dir: Path) -> LoadReport:
         existing_links[key] = _upsert(session, existing_links.get(key), link)  # type: ignore[assignment]
         report.lineage += 1
     if problems:
-        raise ValidationError("Dữ liệu phả hệ đơn vị không hợp lệ.", "Unit lineage data is invalid.", problems=problems)
+        raise ValidationError.of("reference.lineage_invalid", problems=problems)
 
     years = {y.year: y for y in session.exec(select(EvaluationYear)).all()}
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         reference_date = dt.date(year, 12, 31)
         kind = "province_34" if reference_date >= PROVINCES_34_FROM else "province_63"
-        note = "34 tỉnh, thành phố từ 01/07/2025 / 34 provinces from 2025-07-01" if kind == "province_34" else ""
+        note = bilingual("reference.year_note_34") if kind == "province_34" else ""
         _upsert(
             session,
             years.get(year),

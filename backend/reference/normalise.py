@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from backend.i18n import bilingual, t
+
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
 _PREFIX = re.compile(r"^(tỉnh|tinh|thành phố|thanh pho|tp\.?|t\.p\.?)\s+", re.IGNORECASE)
 
@@ -72,9 +74,13 @@ class NormaliseResult:
     mapped: dict[str, UnitRef] = field(default_factory=dict)
     unmapped: dict[str, str] = field(default_factory=dict)  # name -> reason
 
-    def report(self) -> str:
-        lines = [f"mapped {len(self.mapped)}, unmapped {len(self.unmapped)}"]
-        lines += [f"  unmapped: {name!r}: {reason}" for name, reason in sorted(self.unmapped.items())]
+    def report(self, lang: str = "en") -> str:
+        """How many names were mapped and, one line each, every name not mapped with its reason."""
+        lines = [t("reference.normalised", lang, mapped=len(self.mapped), unmapped=len(self.unmapped))]
+        lines += [
+            "  " + t("reference.unmapped_line", lang, name=repr(name), reason=reason)
+            for name, reason in sorted(self.unmapped.items())
+        ]
         return "\n".join(lines)
 
 
@@ -124,16 +130,16 @@ class NameNormaliser:
         result = NormaliseResult()
         for name in dict.fromkeys(names):
             if not name or not str(name).strip():
-                result.unmapped[name] = "empty name / tên trống"
+                result.unmapped[name] = bilingual("reference.unmapped.empty")
                 continue
             refs, _ = self.candidates(str(name), kinds, on)
             if len(refs) == 1:
                 result.mapped[name] = refs[0]
             elif not refs:
-                result.unmapped[name] = "no known unit / không khớp đơn vị nào"
+                result.unmapped[name] = bilingual("reference.unmapped.unknown")
             else:
                 options = ", ".join(f"{r.kind}:{r.code}" for r in refs)
-                result.unmapped[name] = f"ambiguous / không rõ: {options}"
+                result.unmapped[name] = f"{bilingual('reference.unmapped.ambiguous')}: {options}"
         return result
 
     def _ref(self, kind: str, code: str) -> UnitRef:

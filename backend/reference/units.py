@@ -15,12 +15,7 @@ from backend.models import EvaluationYear, Unit, UnitLineage
 def evaluation_year(session: Session, year: int) -> EvaluationYear:
     found = session.get(EvaluationYear, year)
     if found is None:
-        raise NotFoundError(
-            f"Năm đánh giá {year} chưa có trong hệ thống.",
-            f"Evaluation year {year} is not in the store.",
-            hint_vi="Chạy `python -m backend load-reference`.",
-            hint_en="Run `python -m backend load-reference`.",
-        )
+        raise NotFoundError.of("reference.year_missing", year=year)
     return found
 
 

@@ -53,10 +53,7 @@ class SurveyAnswers:
         pos = pd.Index(forms["form"]).get_indexer(pd.Index(answers["form"]))
         if (pos < 0).any():
             bad = answers.loc[pos < 0, "form"].head(5).tolist()
-            raise ValidationError(
-                f"Có câu trả lời của phiếu không có trong danh sách phiếu: {bad}.",
-                f"Answers refer to forms that are not in the forms table: {bad}.",
-            )
+            raise ValidationError.of("scoring.unknown_forms", forms=bad)
         col = pd.Index(list(items)).get_indexer(pd.Index(answers["item"]))
         value = pd.to_numeric(answers["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         given = ~np.isnan(value)
@@ -65,10 +62,7 @@ class SurveyAnswers:
         if out_of_scale.any():
             bad_rows = answers.loc[out_of_scale].head(5)
             listing = ", ".join(f"{r.form}/{r.item}={r.value}" for r in bad_rows.itertuples())
-            raise ValidationError(
-                f"Có câu trả lời ngoài thang {lo}..{hi}: {listing}.",
-                f"Answers outside the scale {lo}..{hi}: {listing}.",
-            )
+            raise ValidationError.of("scoring.outside_scale", low=lo, high=hi, answers=listing)
         matrix = np.zeros((len(forms), len(items)), dtype=np.int8)
         keep = given & (col >= 0)
         matrix[pos[keep], col[keep]] = value[keep].astype(np.int8)

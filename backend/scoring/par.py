@@ -66,12 +66,7 @@ def appraised_points(scores: pd.DataFrame, leaves: pd.DataFrame) -> pd.DataFrame
             f"{r.unit}/{r.criterion}: {p:g} > {r.max_points:g}"
             for r, p in zip(bad.itertuples(), points[too_high].head(10), strict=True)
         )
-        raise ValidationError(
-            f"Điểm vượt quá điểm tối đa của tiêu chí ({int(too_high.sum())} dòng): {listing}.",
-            f"Scores above the criterion's maximum ({int(too_high.sum())} rows): {listing}.",
-            hint_vi="Sửa điểm tự đánh giá / thẩm định rồi tính lại.",
-            hint_en="Correct the self-assessment / appraisal scores and compute again.",
-        )
+        raise ValidationError.of("scoring.above_maximum", n=int(too_high.sum()), scores=listing)
     return pd.DataFrame(
         {"unit": frame["unit"].to_numpy(), "criterion": frame["criterion"].to_numpy(), "points": points.fillna(0.0)}
     ).assign(source=source)

@@ -43,7 +43,7 @@ def demo_vs_targets(
     """One row per (year, index, scope) computed for ``dataset``: target and demo statistics, and problems."""
     found = session.exec(select(Dataset).where(Dataset.name == dataset)).first()
     if found is None:
-        raise NotFoundError(f"Không có bộ dữ liệu '{dataset}'.", f"No dataset named '{dataset}'.")
+        raise NotFoundError.of("compute.no_dataset", name=dataset)
     settings = get_settings()
     targets = demo_targets(settings.published_dir, settings.reference_dir)
     newest: dict[tuple[int, str, str], ResultSet] = {}

@@ -93,12 +93,7 @@ def sipas_state(session: Session, dataset: Dataset, year: int, bootstrap: int, s
     read = read_survey(session.connection(), int(dataset.id or 0), "SIPAS", year)
     data = read.answers.subset_units(units.index.tolist())
     if len(data.forms) == 0:
-        raise NoInputsError(
-            f"Bộ dữ liệu '{dataset.name}' không có phiếu SIPAS hợp lệ nào năm {year}.",
-            f"Dataset '{dataset.name}' has no valid SIPAS forms for {year}.",
-            hint_vi="Nhập dữ liệu khảo sát trước khi tính.",
-            hint_en="Import the survey data before computing.",
-        )
+        raise NoInputsError.of("compute.no_sipas_forms", dataset=dataset.name, year=year)
     # every unit of the year gets a row, with NaN where it has no forms
     result = score_sipas(data, spec.sipas, year, decimals=spec.precision.compute_decimals).for_units(units.index)
     reps = sipas_replicates(result, bootstrap, seed) if bootstrap > 0 and len(result.counts.units) else None
@@ -156,14 +151,7 @@ def par_computation(
     scores = read_assessments(conn, int(dataset.id or 0), year, spec.code)
     scores = scores[scores["unit"].isin(units.index)]
     if scores.empty and not read.answers.forms["unit"].isin(units.index).any():
-        raise NoInputsError(
-            f"Bộ dữ liệu '{dataset.name}' không có điểm tự đánh giá hay phiếu khảo sát nào cho PAR INDEX "
-            f"({scope}) năm {year}.",
-            f"Dataset '{dataset.name}' has no self-assessment scores and no survey forms for the PAR INDEX "
-            f"({scope}) in {year}.",
-            hint_vi="Nhập dữ liệu trước khi tính.",
-            hint_en="Import the data before computing.",
-        )
+        raise NoInputsError.of("compute.no_par_inputs", dataset=dataset.name, scope=scope, year=year)
     needs_sipas = any(leaf.mode == "survey_citizens_sipas" for leaf in spec.leaves(year))
     if needs_sipas and sipas is None:
         sipas = sipas_state(session, dataset, year, bootstrap, seed)
@@ -212,16 +200,14 @@ def _actor_name(actor: str | Actor) -> str:
         return actor.username
     name = str(actor).strip()
     if not name:
-        raise ValidationError("Cần tên người tính toán (--actor).", "The name of who computes is required (--actor).")
+        raise ValidationError.of("compute.actor_required")
     return name[:64]
 
 
 def _index_code(index: str) -> str:
     code = INDEXES.get(index)
     if code is None:
-        raise ValidationError(
-            f"Chỉ số '{index}' không hợp lệ (par | sipas).", f"Unknown index '{index}' (par | sipas)."
-        )
+        raise ValidationError.of("compute.unknown_index", index=index)
     return code
 
 
@@ -243,11 +229,9 @@ def compute_index(
     """
     code = _index_code(index)
     if scope not in SCOPES or (code == "SIPAS" and scope != "province"):
-        raise ValidationError(
-            f"Phạm vi '{scope}' không hợp lệ cho {code}.", f"Scope '{scope}' is not valid for {code}."
-        )
+        raise ValidationError.of("compute.invalid_scope", scope=scope, index=code)
     if bootstrap < 0:
-        raise ValidationError("Số lần lặp bootstrap phải ≥ 0.", "The number of bootstrap replicates must be ≥ 0.")
+        raise ValidationError.of("compute.negative_bootstrap")
     name = _actor_name(actor)
     evaluation_year(session, year)
     ds = find_dataset(session, dataset, year)
@@ -274,10 +258,7 @@ def _all_computations(session: Session, year: int, ds: Dataset, bootstrap: int, 
         except (NotFoundError, NoInputsError):  # no framework or no data for this scope
             continue
     if not comps:
-        raise NoInputsError(
-            f"Không có gì để tính cho năm {year} trong bộ dữ liệu '{ds.name}'.",
-            f"Nothing to compute for {year} in dataset '{ds.name}'.",
-        )
+        raise NoInputsError.of("compute.nothing_to_compute", dataset=ds.name, year=year)
     return comps
 
 

@@ -20,36 +20,31 @@ from typing import Any
 
 import pandas as pd
 
+from backend.i18n import t
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 METADATA_SHEET = "metadata"
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "title": ("Nội dung", "Content"),
-    "index": ("Chỉ số", "Index"),
-    "year": ("Năm đánh giá", "Evaluation year"),
-    "scope": ("Đối tượng", "Units"),
-    "version": ("Phiên bản kết quả", "Result version"),
-    "result_set_ids": ("Mã bộ kết quả", "Result set id(s)"),
-    "publication_date": ("Ngày công bố", "Publication date"),
-    "method": ("Phương pháp", "Method"),
-    "legal_basis": ("Căn cứ", "Legal basis"),
-    "method_status": ("Tình trạng phương pháp", "Method status"),
-    "dataset": ("Nguồn dữ liệu", "Dataset"),
-    "source": ("Nguồn", "Source"),
-    "citation": ("Cách trích dẫn", "How to cite"),
-    "url": ("Đường dẫn", "Link"),
-    "generated_at": ("Thời điểm tạo tệp", "File generated at"),
-    "decimal": ("Định dạng số", "Number format"),
-    "notes": ("Ghi chú", "Notes"),
-}
-_DECIMAL_NOTE = (
-    "Số thập phân dùng dấu chấm; giá trị trống = không có dữ liệu.",
-    "Decimal point is a dot; an empty value means no data.",
+#: Metadata fields in the order of the metadata sheet; labels from the catalogue (``publication.export.label.<field>``).
+_FIELDS = (
+    "title",
+    "index",
+    "year",
+    "scope",
+    "version",
+    "result_set_ids",
+    "publication_date",
+    "method",
+    "legal_basis",
+    "method_status",
+    "dataset",
+    "source",
+    "url",
 )
-_DEMO_NOTE = (
-    "DỮ LIỆU MINH HỌA (DEMO) — không phải số liệu chính thức, không dùng để trích dẫn.",
-    "DEMO DATA — synthetic, not official figures; do not cite.",
-)
+
+
+def _label(name: str, lang: str) -> str:
+    return t(f"publication.export.label.{name}", lang)
 
 
 def neutralise(value: Any) -> Any:
@@ -102,46 +97,33 @@ class ExportMetadata:
         """How to cite: publisher, index, year, version, publication date, link and access date."""
         accessed = self.generated_at.date().isoformat()
         if self.is_demo:
-            return _DEMO_NOTE[0 if lang == "vi" else 1]
-        parts = ["Bộ Nội vụ" if lang == "vi" else "Ministry of Home Affairs of Viet Nam"]
-        parts.append(f"{self.index_code} {self.year}".strip())
+            return t("publication.export.demo_note", lang)
+        parts = [t("publication.export.cite.publisher", lang), f"{self.index_code} {self.year}".strip()]
         if self.version:
-            parts.append(("phiên bản " if lang == "vi" else "version ") + self.version)
+            parts.append(t("publication.export.cite.version", lang, version=self.version))
         if self.publication_date:
-            parts.append(("công bố " if lang == "vi" else "published ") + self.publication_date)
+            parts.append(t("publication.export.cite.published", lang, date=self.publication_date))
         if self.url:
             parts.append(self.url)
-        parts.append(("truy cập " if lang == "vi" else "accessed ") + accessed)
+        parts.append(t("publication.export.cite.accessed", lang, date=accessed))
         return ". ".join(p for p in parts if p) + "."
 
     def rows(self, lang: str = "vi") -> list[tuple[str, str]]:
-        i = 0 if lang == "vi" else 1
+        """The metadata sheet: (label, value) per field that has a value, then citation, time, number format, notes."""
         values: list[tuple[str, str]] = []
         if self.is_demo:
-            values.append(("⚠", _DEMO_NOTE[i]))
-        for key in (
-            "title",
-            "index",
-            "year",
-            "scope",
-            "version",
-            "result_set_ids",
-            "publication_date",
-            "method",
-            "legal_basis",
-            "method_status",
-            "dataset",
-            "source",
-            "url",
-        ):
+            values.append(("⚠", t("publication.export.demo_note", lang)))
+        for key in _FIELDS:
             value = getattr(self, "index_code" if key == "index" else key)
             if value:
-                values.append((_LABELS[key][i], str(value)))
-        values.append((_LABELS["citation"][i], self.citation(lang)))
-        values.append((_LABELS["generated_at"][i], self.generated_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")))
-        values.append((_LABELS["decimal"][i], _DECIMAL_NOTE[i]))
+                values.append((_label(key, lang), str(value)))
+        values.append((_label("citation", lang), self.citation(lang)))
+        values.append(
+            (_label("generated_at", lang), self.generated_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
+        )
+        values.append((_label("decimal", lang), t("publication.export.decimal_note", lang)))
         for note in self.notes:
-            values.append((_LABELS["notes"][i], note))
+            values.append((_label("notes", lang), note))
         return values
 
     def frame(self, lang: str = "vi") -> pd.DataFrame:

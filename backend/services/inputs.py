@@ -118,16 +118,11 @@ def _answer_columns(
     inside = (offset >= 0) & (offset < len(lookup))
     col = np.where(inside, lookup[np.clip(offset, 0, len(lookup) - 1)], -1)
     if (col < 0).any():  # pragma: no cover - answers always point at the survey's own items
-        raise DomainError("Câu trả lời trỏ tới câu hỏi lạ.", "Answers refer to unknown items.")
+        raise DomainError.of("compute.unknown_items")
     outside = (values == 9) | (values.astype(np.int64) > scale_max[col])
     if outside.any():
         bad = int(outside.sum())
-        raise ValidationError(
-            f"Có {bad} câu trả lời ngoài thang điểm của câu hỏi ({label}).",
-            f"{bad} answers are outside their item's scale ({label}).",
-            hint_vi="Kiểm tra lại dữ liệu đã nhập (ingest) cho năm này.",
-            hint_en="Check the data imported for this year.",
-        )
+        raise ValidationError.of("compute.answers_outside_scale", n=bad, survey=label)
     return col
 
 
@@ -233,7 +228,7 @@ def find_dataset(session: Session, name: str | None, year: int) -> Dataset:
     if name:
         found = session.exec(orm_select(Dataset).where(Dataset.name == name)).first()
         if found is None:
-            raise NotFoundError(f"Không có bộ dữ liệu '{name}'.", f"No dataset named '{name}'.")
+            raise NotFoundError.of("compute.no_dataset", name=name)
         return found
     conn = session.connection()
     ids = {
@@ -247,10 +242,7 @@ def find_dataset(session: Session, name: str | None, year: int) -> Dataset:
     datasets = [d for d in session.exec(orm_select(Dataset)).all() if d.id in ids]
     if len(datasets) != 1:
         names = ", ".join(sorted(d.name for d in datasets)) or "—"
-        raise ValidationError(
-            f"Cần chọn bộ dữ liệu cho năm {year} (--dataset). Có: {names}.",
-            f"Choose the dataset for {year} (--dataset). Available: {names}.",
-        )
+        raise ValidationError.of("compute.choose_dataset", year=year, names=names)
     return datasets[0]
 
 

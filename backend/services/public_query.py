@@ -166,12 +166,7 @@ def result_rows(session: Session, result_set_id: int, *, now: dt.datetime | None
     """All rows of one visible result set. A set that is not visible is reported as not found."""
     frame = result_rows_many(session, [result_set_id], now=now)
     if frame.empty and not _is_visible(session, result_set_id, now):
-        raise NotFoundError(
-            f"Không có kết quả công bố số {result_set_id}.",
-            f"There is no published result set {result_set_id}.",
-            hint_vi="Chọn năm và chỉ số khác.",
-            hint_en="Choose another year or index.",
-        )
+        raise NotFoundError.of("publication.not_published", id=result_set_id)
     return frame
 
 

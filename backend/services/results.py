@@ -102,7 +102,7 @@ def _insert_rows(session: Session, records: list[dict[str, Any]]) -> None:
 def write_result_set(session: Session, comp: Computation, dataset: Dataset, actor: str) -> ResultSet:
     """Insert a new result set (next version) and its rows; never touches an existing result set."""
     if comp.spec.framework_id is None:  # pragma: no cover - specs from the store always carry their id
-        raise DomainError("Khung phương pháp chưa được lưu.", "The framework is not stored; run load-frameworks.")
+        raise DomainError.of("compute.framework_not_stored")
     result_set = ResultSet(
         dataset_id=int(dataset.id or 0),
         index_code=comp.index_code,

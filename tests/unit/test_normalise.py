@@ -68,7 +68,7 @@ def test_unmapped_and_ambiguous_are_reported_not_guessed(normaliser: NameNormali
         ["Hà Nội", "Vũng Tàu", "Lào Cai", "", "Atlantis"], kinds=["province_63", "province_34"]
     )
     # Hà Nội is code 01 in both lists: without a date it is ambiguous between the two lists
-    assert result.unmapped["Hà Nội"] == "ambiguous / không rõ: province_34:01, province_63:01"
+    assert result.unmapped["Hà Nội"] == "không rõ / ambiguous: province_34:01, province_63:01"
     dated = normaliser.normalise(["Hà Nội"], kinds=["province_63", "province_34"], on=AFTER)
     assert dated.mapped["Hà Nội"].kind == "province_34"
     assert "Vũng Tàu" in result.unmapped and "no known unit" in result.unmapped["Vũng Tàu"]
