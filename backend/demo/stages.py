@@ -32,6 +32,7 @@ from backend.demo.simulate import FormBatch, Latent, batch_figures, simulate_par
 from backend.demo.spec import DEMO_LABEL, SIPAS_GROUP, ScaleSpec, par_fieldwork, rng_for, sipas_fieldwork
 from backend.i18n import both, t
 from backend.models import Unit
+from backend.reference.lineage import Lineage
 from backend.reference.units import lineage_frame, ministries_for_year
 from backend.settings import get_settings
 
@@ -87,28 +88,29 @@ class StageWriter:
         return end.year if end >= dt.date(end.year, 12, 31) else end.year - 1
 
     def _predecessor_weights(self) -> dict[UnitKey, list[tuple[UnitKey, float]]]:
-        """Predecessors of each unit (merged_into, continues, renamed; not split_part) weighted by their forms in
-        their last evaluation year: SIPAS household forms for provinces, PAR survey forms for ministries."""
-        links = lineage_frame(self.session)
-        units = {(u.kind, u.code): u for u in self.session.exec(select(Unit)).all()}
+        """Predecessors of each unit (through the one lineage module) weighted by their forms in their last
+        evaluation year: SIPAS household forms for provinces, PAR survey forms for ministries."""
+        lineage = Lineage.from_frame(lineage_frame(self.session))
+        units = {int(u.id or 0): u for u in self.session.exec(select(Unit)).all()}
         ministry_lists: dict[int, list[UnitKey]] = {}
         out: dict[UnitKey, list[tuple[UnitKey, float]]] = {}
-        rows = links[(links["relation"] != "split_part") & (links["old_unit_id"] != links["new_unit_id"])]
-        for rec in rows.sort_values(["new_kind", "new_code", "old_kind", "old_code"]).itertuples(index=False):
-            old: UnitKey = (str(rec.old_kind), str(rec.old_code))
-            new: UnitKey = (str(rec.new_kind), str(rec.new_code))
-            last = self._last_year(units.get(old))
-            weight = 1.0
-            if last is not None and last >= 2022:
-                if old[0].startswith("province"):
-                    weight = float(sipas_plan_size(self.seed, self.spec, last, old))
-                else:
-                    if last not in ministry_lists:
-                        ministry_lists[last] = [(u.kind, u.code) for u in ministries_for_year(self.session, last)]
-                    keys = ministry_lists[last]
-                    if old in keys:
-                        weight = float(par_unit_counts(self.seed, self.spec, last, "ministry", keys)[keys.index(old)])
-            out.setdefault(new, []).append((old, weight))
+        for new_id in sorted(units, key=lambda i: (units[i].kind, units[i].code)):
+            for old_id in sorted(lineage.predecessors(new_id), key=lambda i: (units[i].kind, units[i].code)):
+                old: UnitKey = (units[old_id].kind, units[old_id].code)
+                last = self._last_year(units[old_id])
+                weight = 1.0
+                if last is not None and last >= 2022:
+                    if old[0].startswith("province"):
+                        weight = float(sipas_plan_size(self.seed, self.spec, last, old))
+                    else:
+                        if last not in ministry_lists:
+                            ministry_lists[last] = [(u.kind, u.code) for u in ministries_for_year(self.session, last)]
+                        keys = ministry_lists[last]
+                        if old in keys:
+                            weight = float(
+                                par_unit_counts(self.seed, self.spec, last, "ministry", keys)[keys.index(old)]
+                            )
+                out.setdefault((units[new_id].kind, units[new_id].code), []).append((old, weight))
         return out
 
     def figures(self, index: str, scope: str, year: int, units: Sequence[Unit]) -> np.ndarray:

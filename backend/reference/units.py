@@ -69,23 +69,3 @@ def lineage_frame(session: Session) -> pd.DataFrame:
         rows,
         columns=["old_unit_id", "new_unit_id", "old_kind", "old_code", "new_kind", "new_code", "effective", "relation"],
     )
-
-
-def successors(session: Session, unit: Unit, *, on: dt.date | None = None) -> list[Unit]:
-    """Units that took over ``unit`` (merged_into, renamed, continues; not split_part), up to ``on``."""
-    conditions = [col(UnitLineage.old_unit_id) == unit.id, col(UnitLineage.relation) != "split_part"]
-    if on is not None:
-        conditions.append(col(UnitLineage.effective) <= on)
-    stmt = select(Unit).join(UnitLineage, col(UnitLineage.new_unit_id) == col(Unit.id)).where(*conditions)
-    return [u for u in session.exec(stmt).all() if u.id != unit.id]
-
-
-def predecessors(session: Session, unit: Unit) -> list[Unit]:
-    """Units merged into, renamed to or continued by ``unit`` (not split_part transfers)."""
-    stmt = (
-        select(Unit)
-        .join(UnitLineage, col(UnitLineage.old_unit_id) == col(Unit.id))
-        .where(UnitLineage.new_unit_id == unit.id, UnitLineage.relation != "split_part")
-        .order_by(Unit.code)
-    )
-    return [u for u in session.exec(stmt).all() if u.id != unit.id]

@@ -253,3 +253,13 @@ def test_profile_2025_compares_an_unchanged_province_with_itself(public_store) -
     assert re.match(r"^=?\d+/34$", metrics["Rank"].value) and not metrics["Rank"].delta
     at = run_page("province", year="2025", unit="province_34:08", lang="en")
     assert any("formed from several provinces" in c.value for c in at.caption)
+
+
+def test_demo_sources_name_the_generator_and_an_unpublished_ranking_says_so(public_store) -> None:
+    at = run_page("rankings", year="2024", scope="ministry", lang="en")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Not figures of the Ministry of Home Affairs" in captions
+    # the ministry announced PAR INDEX 2024 for provinces only: a 2024 ministry ranking was never published
+    assert "The ministry published no PAR INDEX 2024 for Ministries and agencies" in captions
+    at = run_page("rankings", year="2024", scope="province", lang="en")
+    assert "published no" not in " ".join(c.value for c in at.caption)

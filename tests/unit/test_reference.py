@@ -7,8 +7,9 @@ import datetime as dt
 from sqlmodel import Session, func, select
 
 from backend.models import EvaluationYear, Region, Unit, UnitLineage
+from backend.reference.lineage import Lineage
 from backend.reference.loader import load_reference
-from backend.reference.units import ministries_for_year, predecessors, provinces_for_year, successors
+from backend.reference.units import lineage_frame, ministries_for_year, provinces_for_year
 from backend.settings import REPO_ROOT
 
 
@@ -43,18 +44,23 @@ def test_ministries_2022_2024_and_2025(session: Session) -> None:
 
 
 def test_every_old_province_has_exactly_one_2025_successor(session: Session) -> None:
+    lineage = Lineage.from_frame(lineage_frame(session))
+    kinds = {u.id: u for u in session.exec(select(Unit)).all()}
     olds = session.exec(select(Unit).where(Unit.kind == "province_63")).all()
     for old in olds:
-        new = [u for u in successors(session, old) if u.kind == "province_34"]
+        new = [u for u in lineage.successors(old.id or 0) if kinds[u].kind == "province_34"]
         assert len(new) == 1, old.name_vi
     hcm = session.exec(select(Unit).where(Unit.kind == "province_34", Unit.code == "79")).one()
-    assert {u.name_vi for u in predecessors(session, hcm)} == {"TP. Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"}
+    names = {kinds[u].name_vi for u in lineage.predecessors(hcm.id or 0)}
+    assert names == {"TP. Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"}
 
 
 def test_ministry_mergers(session: Session) -> None:
+    lineage = Lineage.from_frame(lineage_frame(session))
+    code = {u.id: u.code for u in session.exec(select(Unit)).all()}
     mae = session.exec(select(Unit).where(Unit.kind == "ministry", Unit.code == "MAE")).one()
-    assert {u.code for u in predecessors(session, mae)} == {"MARD", "MONRE"}
+    assert {code[u] for u in lineage.predecessors(mae.id or 0)} == {"MARD", "MONRE"}
     mpi = session.exec(select(Unit).where(Unit.kind == "ministry", Unit.code == "MPI")).one()
-    assert [u.code for u in successors(session, mpi)] == ["MOF_2025"]
+    assert [code[u] for u in lineage.successors(mpi.id or 0)] == ["MOF_2025"]
     assert mpi.valid_to == dt.date(2025, 2, 28)
     assert not mpi.valid_on(dt.date(2025, 3, 1))
