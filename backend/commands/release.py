@@ -30,8 +30,9 @@ def _round(prepare: bool) -> list[str]:
     from backend.publication.bundle import RELEASABLE
     from backend.publication.release import Folders, prepare_release, release_due
 
-    done: list[str] = []
     folders = Folders.from_settings()
+    with session_scope() as session:
+        done = release_due(session, folders=folders)  # what is due first: preparing new kits takes time
     if prepare:
         from sqlmodel import col, select
 
