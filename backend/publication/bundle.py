@@ -73,8 +73,17 @@ class Bundle:
     def history(self) -> pd.DataFrame:
         return profile.history_frame(list(self.series))
 
+    @cached_property
+    def _profiles(self) -> dict[str, ProfileView]:
+        return {}
+
     def profile(self, scope_code: str) -> ProfileView:
-        return profile.profile_view(self.tables, self.previous, self.lineage, scope_code, self.history)
+        """The unit's profile (the same view for both languages: computed once per unit)."""
+        if scope_code not in self._profiles:
+            self._profiles[scope_code] = profile.profile_view(
+                self.tables, self.previous, self.lineage, scope_code, self.history
+            )
+        return self._profiles[scope_code]
 
     def profiles(self) -> Iterator[ProfileView]:
         """The profile of every unit of the set, in the ranking's order."""

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +91,8 @@ def _files(bundle: Bundle, base_url: str) -> dict[str, bytes]:
     )
     for lang in LANGS:
         out[f"data/{name}_metadata_{lang}.csv"] = csv_bytes(metas[lang].frame(lang))
-        out[f"data/{name}_{lang}.xlsx"] = xlsx_bytes([("units", wide), ("all_rows", long)], metas[lang], lang)
+        workbook = xlsx_bytes([("units", wide), ("all_rows", long)], metas[lang], lang)
+        out[f"data/{name}_{lang}.xlsx"] = stable_zip(workbook, metas[lang].generated_at)
         out[f"charts/ranking_{lang}.png"] = charts.ranking_chart(bundle, lang)
         for key, chart in (("components", charts.components_chart), ("regions", charts.regions_chart)):
             data = chart(bundle, lang)
@@ -105,6 +109,23 @@ def _files(bundle: Bundle, base_url: str) -> dict[str, bytes]:
     for lang in LANGS:
         _pages(bundle, lang, metas[lang], out)
     return out
+
+
+def stable_zip(data: bytes, when: dt.datetime) -> bytes:
+    """An XLSX (a zip) with every entry dated ``when`` and the workbook's created/modified times set to it, so
+    that the same set gives the same bytes."""
+    stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), content)
+            entry = zipfile.ZipInfo(item.filename, date_time=when.astimezone(dt.UTC).timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, content)
+    return buffer.getvalue()
 
 
 def _pages(bundle: Bundle, lang: str, meta: ExportMetadata, out: dict[str, bytes]) -> None:
