@@ -8,6 +8,9 @@ the first failing elements, so an assertion message says what to fix.
 
     from tests.e2e.axe import serious_violations
     assert serious_violations(page) == []
+
+A page whose Content-Security-Policy forbids scripts (the press kit) needs a browser context opened with
+``browser.new_context(bypass_csp=True)`` for axe to be injected.
 """
 
 from __future__ import annotations

@@ -19,12 +19,12 @@ from backend.auth.permissions import Actor
 from backend.db import get_engine, session_scope
 from backend.errors import DomainError, PermissionDenied
 from backend.models import ResultSet
-from backend.published import fmt
 from backend.publication import opendata
 from backend.publication.bundle import load_bundle
 from backend.publication.kit import write_kit
 from backend.publication.release import Folders, _move_in, prepare_release, release_due
 from backend.publication.report import draft_report, render_docx, soffice
+from backend.published import fmt
 from backend.services.results import result_rows
 from tests.conftest import clear_caches
 
@@ -138,7 +138,9 @@ def test_report_english_uses_a_decimal_point_and_names_the_demo(factory: tuple[s
 def test_report_pdf(factory: tuple[str, dict], db: Session, tmp_path: Path) -> None:
     if soffice() is None:
         if os.environ.get("PAR_REQUIRE_SERVERS"):
-            pytest.fail("LibreOffice is required (PAR_REQUIRE_SERVERS is set): apt-get install libreoffice-writer-nogui")
+            pytest.fail(
+                "LibreOffice is required (PAR_REQUIRE_SERVERS is set): apt-get install libreoffice-writer-nogui"
+            )
         pytest.skip("LibreOffice not installed")
     sid = set_id(factory, "PAR_INDEX", "ministry", 2024)
     files = draft_report(db, sid, tmp_path, actor=SYSTEM, langs=("en",))
@@ -170,7 +172,9 @@ def test_no_report_or_kit_of_a_draft_or_for_an_officer(factory: tuple[str, dict]
 def ministry_kit(factory: tuple[str, dict], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     folder = tmp_path_factory.mktemp("kit") / "ministry"
     with session_scope(get_engine(factory[0])) as session:
-        bundle = load_bundle(session, set_id(factory, "PAR_INDEX", "ministry", 2024), actor=SYSTEM, action="prepare_release")
+        bundle = load_bundle(
+            session, set_id(factory, "PAR_INDEX", "ministry", 2024), actor=SYSTEM, action="prepare_release"
+        )
         index = write_kit(bundle, folder, base_url="https://example.test/releases")
     return folder, index
 
@@ -231,7 +235,9 @@ def test_data_package_is_valid_for_frictionless(ministry_kit: tuple[Path, dict])
     report = Package(str(folder / "data" / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
     assert {r["name"] for r in descriptor["resources"]} == {
-        "par-index-2024-ministry-v1", "par-index-2024-ministry-v1-rows", "par-index-2024-ministry-v1-sdmx"
+        "par-index-2024-ministry-v1",
+        "par-index-2024-ministry-v1-rows",
+        "par-index-2024-ministry-v1-sdmx",
     }
 
 
@@ -250,7 +256,9 @@ def test_sdmx_rows_use_gso_codes_and_unique_keys(factory: tuple[str, dict], db: 
     assert frame["DATAFLOW"].iloc[0] == "MOHA:PAR_INDEX(1.0)"
 
 
-def test_kit_is_reproducible(factory: tuple[str, dict], db: Session, tmp_path: Path, ministry_kit: tuple[Path, dict]) -> None:
+def test_kit_is_reproducible(
+    factory: tuple[str, dict], db: Session, tmp_path: Path, ministry_kit: tuple[Path, dict]
+) -> None:
     bundle = load_bundle(db, set_id(factory, "PAR_INDEX", "ministry", 2024), actor=SYSTEM, action="prepare_release")
     again = write_kit(bundle, tmp_path / "again", base_url="https://example.test/releases")
     assert again["files"] == ministry_kit[1]["files"]
@@ -282,7 +290,9 @@ def test_move_in_renames_the_first_missing_folder(tmp_path: Path) -> None:
         _move_in(source, target, "a/b/v1")  # a released version is never overwritten
 
 
-def test_kit_reaches_the_served_folder_only_when_visible(factory: tuple[str, dict], db: Session, tmp_path: Path) -> None:
+def test_kit_reaches_the_served_folder_only_when_visible(
+    factory: tuple[str, dict], db: Session, tmp_path: Path
+) -> None:
     folders = Folders(tmp_path / "public", tmp_path / "private")
     embargoed = _stored(db, index_code="SIPAS", year=2026)
     assert embargoed.status == "published" and embargoed.publish_at is not None
