@@ -203,7 +203,11 @@ def _draw_quintiles(axes: Any, shapes: Any, lang: str) -> list[Any]:
     values = shapes["value"].dropna()
     if values.empty:
         return []
-    bins = pd.qcut(values.rank(method="first"), 5, labels=False)
+    classes = min(5, len(values))
+    if classes < 2:  # one unit: one class
+        bins = pd.Series(0, index=values.index)
+    else:
+        bins = pd.Series(pd.qcut(values.rank(method="first"), classes, labels=False), index=values.index)
     edges = values.groupby(bins).agg(["min", "max"])
     handles = []
     for q, (low, high) in edges.iterrows():

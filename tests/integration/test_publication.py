@@ -320,3 +320,24 @@ def test_kit_reaches_the_served_folder_only_when_visible(
     assert not (folders.public / prepared.path).exists()
     assert json.loads((folders.public / "catalog.json").read_text())["kits"] == []
     db.rollback()
+
+
+def test_commands(factory: tuple[str, dict], db: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from backend.cli import main
+
+    sid = set_id(factory, "PAR_INDEX", "ministry", 2023)
+    assert main(["report", "--result-set", str(sid), "--out", str(tmp_path / "r"), "--lang", "en", "--no-pdf"]) == 0
+    assert (tmp_path / "r" / "par_index_2023_ministry_v1_report_en.docx").exists()
+    assert main(["presskit", "--result-set", str(sid), "--out", str(tmp_path / "k")]) == 0
+    assert (tmp_path / "k" / "demo" / "par-index" / "2023" / "ministry" / "v1" / "index.json").exists()
+    assert main(["presskit", "--result-set", str(sid), "--out", str(tmp_path / "k")]) == 2  # never over a kit
+    draft = _stored(db, status="draft")
+    capsys.readouterr()
+    assert main(["report", "--result-set", str(draft.id), "--out", str(tmp_path / "d")]) == 2
+    err = capsys.readouterr().err
+    assert "approved" in err and "phê duyệt" in err and "Traceback" not in err
+    assert main(["report", "--write-template", str(tmp_path / "t")]) == 0
+    assert sorted(p.name for p in (tmp_path / "t").iterdir()) == ["report_en.docx", "report_vi.docx"]
+    before = (tmp_path / "t" / "report_vi.docx").stat().st_mtime_ns
+    assert main(["report", "--write-template", str(tmp_path / "t")]) == 0
+    assert (tmp_path / "t" / "report_vi.docx").stat().st_mtime_ns == before  # an edited template is never replaced
