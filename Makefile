@@ -2,7 +2,8 @@
 #   make run    set up everything (virtualenv, dependencies, migrations, reference, published and demo data)
 #               and start the public app (port 8501) and the internal app (port 8502) on the embedded SQLite store
 #   make test   set up and run the whole suite (lint, types, unit, integration on SQLite and PostgreSQL,
-#               AppTest, real-browser tests)
+#               AppTest, real-browser tests, the nginx front)
+#   make serve  the same demo behind nginx (several public app processes, press kits) on port 8080
 # Every target installs what it needs.
 
 SHELL := /bin/bash
@@ -17,7 +18,10 @@ DEMO_SEED ?= 20251
 PYTEST_ARGS ?=
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test bench lint typecheck migrate seed install install-dev system-test-deps apps clean help
+SERVE_PORT ?= 8080
+PUBLIC_PROCESSES ?= 2
+
+.PHONY: run serve test bench lint typecheck migrate seed install install-dev system-test-deps browser-test-deps serve-deps apps clean help
 
 help:
 	@sed -n '1,8p' Makefile
@@ -53,14 +57,41 @@ run: seed
 	  $(VENV)/bin/streamlit run dashboards/public_app.py --server.port $(PUBLIC_PORT) --server.headless true & \
 	  wait
 
-# Debian's PostgreSQL server (integration tests) and Chromium (browser tests), installed if missing.
+# Debian packages the suite needs, installed if missing: PostgreSQL (integration tests), Chromium (browser
+# tests), nginx (the front and the kit's embargo test), LibreOffice Writer without GUI (report PDF).
+SYSTEM_TEST_PACKAGES := postgresql chromium nginx libreoffice-writer-nogui
 system-test-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" != "0" ]; then echo "Need root to apt-get install postgresql chromium (or install them yourself)"; exit 1; fi; \
-	  echo "Installing Debian packages: postgresql chromium"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium >/dev/null; \
-	fi
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null && command -v chromium >/dev/null && echo "system test dependencies: ok"
+	@missing=""; office=""; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	  command -v soffice >/dev/null 2>&1 || office="libreoffice-writer-nogui"; \
+	  if [ -n "$$missing$$office" ]; then \
+	    if [ "$$(id -u)" != "0" ]; then echo "Need root to apt-get install$$missing $$office (or install them yourself)"; exit 1; fi; \
+	    echo "Installing Debian packages:$$missing $$office"; \
+	    apt-get update -qq; \
+	    if [ -n "$$missing" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; fi; \
+	    if [ -n "$$office" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$office >/dev/null || exit 1; fi; \
+	  fi
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null && command -v chromium >/dev/null && test -x /usr/sbin/nginx \
+	  && command -v soffice >/dev/null && echo "system test dependencies: ok"
+
+# axe-core (accessibility checks in the browser tests), pinned in tests/e2e/package.json
+browser-test-deps: tests/e2e/node_modules/axe-core/axe.min.js
+tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json tests/e2e/package-lock.json
+	npm install --prefix tests/e2e --no-audit --no-fund --silent
+	@touch $@
+
+# nginx for `make serve`, installed if missing
+serve-deps:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" != "0" ]; then echo "Need root to apt-get install nginx (or install it yourself)"; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
+
+# the demo behind nginx on this machine: PUBLIC_PROCESSES public app processes (sticky), the internal app at
+# /internal/, press kits at /releases/ (released at their minute), /healthz — all on 127.0.0.1:SERVE_PORT
+serve: seed serve-deps
+	$(PY) -m backend serve --port $(SERVE_PORT) --public-processes $(PUBLIC_PROCESSES)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -69,11 +100,12 @@ lint: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy backend geo
 
-test: install-dev system-test-deps lint typecheck
-	PAR_REQUIRE_PG=1 PAR_REQUIRE_BROWSER=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+test: install-dev system-test-deps browser-test-deps lint typecheck
+	PAR_REQUIRE_PG=1 PAR_REQUIRE_BROWSER=1 PAR_REQUIRE_SERVERS=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: install-dev
 	$(PY) -m pip install --quiet --disable-pip-version-check duckdb
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null; } || true
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:

@@ -60,6 +60,23 @@ class Settings(BaseSettings):
     public_port: int = Field(default=8501, description="Port of the public app.")
     internal_port: int = Field(default=8502, description="Port of the internal app.")
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+    releases_dir: Path = Field(
+        default=REPO_ROOT / "data" / "releases",
+        description="Where the web server reads the press kits (served as /releases/); kits arrive here only at "
+        "their publication time.",
+    )
+    releases_private_dir: Path = Field(
+        default=REPO_ROOT / "data" / "releases-private",
+        description="Where press kits are built before their publication time; never served. Must be on the same "
+        "file system as RELEASES_DIR (a release is one atomic rename).",
+    )
+    public_base_url: str = Field(
+        default="", description="Public address of the site (https://…), written into the kits' citations."
+    )
+    open_data_licence: str = Field(default="CC-BY-4.0", description="Licence id of the open data (SPDX).")
+    open_data_licence_title: str = Field(
+        default="Creative Commons Attribution 4.0", description="Licence title of the open data."
+    )
 
     @field_validator("database_url", "public_database_url")
     @classmethod

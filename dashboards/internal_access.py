@@ -53,3 +53,21 @@ def audit(actor: Actor) -> tuple[pd.DataFrame, list[int]]:
     """The newest audit entries and the ids where the hash chain is broken (empty = intact)."""
     with session_scope() as session:
         return internal_query.audit_entries(session, actor=actor), verify_chain(session)
+
+
+def report_statuses() -> tuple[str, ...]:
+    """Statuses of a set from which the annual report may be drafted."""
+    from backend.publication.bundle import RELEASABLE
+
+    return RELEASABLE
+
+
+def annual_report(actor: Actor, result_set_id: int, lang: str) -> tuple[str, bytes]:
+    """The annual report (DOCX, from the ministry's template) of an approved or published set, for an actor
+    allowed to ``draft_report``: (file name, bytes). The PDF is made by `python -m backend report`."""
+    from backend.publication.bundle import load_bundle
+    from backend.publication.report import file_stem, render_docx
+
+    with session_scope() as session:
+        bundle = load_bundle(session, result_set_id, actor=actor, action="draft_report")
+        return f"{file_stem(bundle, lang)}.docx", render_docx(bundle, lang)

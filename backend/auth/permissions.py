@@ -8,6 +8,7 @@ Roles (internal app):
     leader       the Minister or delegate: approves an agreed result set and schedules its publication
     unit_officer a province's or ministry's officer: reads its own unit's drafts (scope = that unit)
     backcheck    back-check (phúc tra) staff: the only role that sees respondents' phone numbers
+    system       the operator's commands run on the server (seeding the demo, reports, press kits, releases)
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "view_audit": frozenset({"admin", "leader"}),
     "seed_demo": frozenset({"admin", "system"}),
+    # publication day (backend/publication): drafting the annual report of an approved set, and building
+    # the press kit privately and releasing it at the set's publication time
+    "draft_report": frozenset({"analyst", "leader", "admin", "system"}),
+    "prepare_release": frozenset({"leader", "admin", "system"}),
 }
 
 

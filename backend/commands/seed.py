@@ -1,7 +1,8 @@
 """`seed`: everything `make run` needs, idempotently.
 
 migrate → reference data → frameworks → published record → demo dataset → demo result sets computed
-and published (demo only) → demo users (random passwords, written once to data/demo_credentials.txt).
+and published (demo only) → demo users (random passwords, written once to data/demo_credentials.txt for the
+default store; one file per store, see :func:`credentials_path`).
 Running it again adds nothing that is already there.
 
 Each step is one transaction: it is written completely or not at all. When a step fails, the command says
@@ -12,6 +13,8 @@ again after fixing the cause continues from the failed step.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import secrets
 import sys
 import time
@@ -19,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
@@ -104,12 +108,18 @@ def _state(created: bool, lang: str) -> str:
 
 
 def credentials_path() -> Path:
-    """Beside the SQLite file of the store (data/demo_credentials.txt for the default store), so seeding a
-    store elsewhere never overwrites the logins of the default one; in the data folder for PostgreSQL."""
+    """Where the demo logins of the current store are written: one file per store, so seeding one store never
+    overwrites the logins of another. The default store (data/app.db) keeps data/demo_credentials.txt; another
+    SQLite file ``x.db`` gets ``x.demo_credentials.txt`` beside it; a PostgreSQL store gets
+    ``data/demo_credentials.<host>_<port>_<database>.txt``."""
     url = get_settings().effective_database_url
     if url.startswith("sqlite:///") and url not in ("sqlite:///:memory:",):
-        return Path(url.removeprefix("sqlite:///")).parent / "demo_credentials.txt"
-    return get_settings().data_dir / "demo_credentials.txt"
+        store = Path(url.removeprefix("sqlite:///"))
+        name = "demo_credentials.txt" if store.name == "app.db" else f"{store.stem}.demo_credentials.txt"
+        return store.parent / name
+    parsed = make_url(url)
+    label = "_".join(str(p) for p in (parsed.host or "local", parsed.port or 5432, parsed.database or "store"))
+    return get_settings().data_dir / f"demo_credentials.{re.sub(r'[^A-Za-z0-9_.-]', '-', label)}.txt"
 
 
 def ensure_demo_users(session: Session) -> list[tuple[str, str, list[str]]]:
@@ -129,10 +139,15 @@ def ensure_demo_users(session: Session) -> list[tuple[str, str, list[str]]]:
 
 
 def write_credentials(credentials_file: Path, created: list[tuple[str, str, list[str]]]) -> None:
-    """The demo logins in a file readable only by its owner."""
+    """The demo logins in a file readable only by its owner, naming the store they belong to."""
+    from backend.settings import display_url
+
     lines = [f"# {bilingual('store.seed.credentials_header')}"]
+    lines.append(f"# {bilingual('store.seed.credentials_store')}: {display_url(get_settings().effective_database_url)}")
     lines += [f"{username}\t{password}\t{','.join(roles)}" for username, password, roles in created]
-    credentials_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    handle = os.open(credentials_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
     credentials_file.chmod(0o600)
 
 

@@ -87,3 +87,15 @@ if possible:
         else:
             st.success(t("internal.sets.done"))
             st.rerun()
+
+if str(row["status"]) in ia.report_statuses() and actor.can("draft_report"):
+    st.subheader(t("publication.panel.title"))
+    st.caption(t("publication.panel.caption"))
+    if st.button(t("publication.panel.draft"), key="draft_report"):
+        try:
+            name, data = ia.annual_report(actor, int(choice), lang())
+        except DomainError as exc:
+            st.error(exc.message(lang()))
+        else:
+            docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            st.download_button(t("publication.panel.download"), data, file_name=name, mime=docx, key="report_docx")

@@ -98,3 +98,18 @@ def test_unmigrated_store_shows_a_message(tmp_path, monkeypatch) -> None:  # typ
     assert "python -m backend migrate" in at.error[0].value
     get_engine.cache_clear()
     get_settings.cache_clear()
+
+
+def test_leader_drafts_the_annual_report_of_an_approved_set(internal_store: dict[str, int], store_url: str) -> None:
+    at = _login("dung")
+    assert not [b for b in at.button if b.key == "draft_report"], "no report of a draft"
+    with session_scope(get_engine(store_url)) as session:
+        stored = session.get(ResultSet, internal_store["rs"])
+        assert stored is not None
+        stored.status = "approved"
+        session.add(stored)
+    at = _login("dung")
+    at.button(key="draft_report").click().run()
+    assert not at.exception and not at.error
+    downloads = [e for e in at.get("download_button") if "DOCX" in str(e.proto.label)]
+    assert downloads, "the report is offered as a DOCX download"

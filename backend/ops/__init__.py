@@ -1,0 +1,1 @@
+"""Running the system for real: the nginx front, the store health check, backups, the production store."""
