@@ -15,6 +15,8 @@ import argparse
 import getpass
 import os
 
+from backend.i18n import bilingual
+
 MIN_PASSWORD = 12
 
 
