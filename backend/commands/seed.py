@@ -1,7 +1,9 @@
 """`seed`: everything `make run` needs, idempotently.
 
-migrate → reference data → frameworks → published record → demo dataset → demo result sets computed
-and published (demo only) → demo users (random passwords, written once to data/demo_credentials.txt).
+migrate → reference data → frameworks → published record → demo dataset → demo result sets computed by the
+system and published (demo only; such sets can never be approved by a person) → the demo's self-assessments
+recorded as final (appraised history) → demo users, one per role including a unit officer (random passwords,
+written once to data/demo_credentials.txt).
 Running it again adds nothing that is already there.
 
 Each step is one transaction: it is written completely or not at all. When a step fails, the command says
@@ -12,7 +14,6 @@ again after fixing the cause continues from the failed step.
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 import time
 from collections.abc import Iterator
@@ -22,8 +23,10 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
+from backend.auth.access import actor_for
+from backend.auth.passwords import new_password
 from backend.auth.permissions import Actor
-from backend.auth.users import create_user
+from backend.auth.users import create_user, grant_role
 from backend.db import get_engine, migrate, session_scope
 from backend.errors import DomainError
 from backend.i18n import both, t
@@ -32,13 +35,17 @@ from backend.models import User
 from backend.reference.loader import load_reference
 from backend.settings import get_settings
 
-DEMO_USERS = (
-    ("admin", ["admin"], "Quản trị hệ thống / System administrator"),
-    ("analyst", ["analyst"], "Chuyên viên phân tích / Analyst"),
-    ("appraiser", ["appraiser"], "Chuyên viên thẩm định / Appraiser"),
-    ("council", ["council"], "Thành viên hội đồng / Council member"),
-    ("leader", ["leader"], "Lãnh đạo Bộ / Ministry leader"),
-    ("backcheck", ["backcheck"], "Cán bộ phúc tra / Back-check officer"),
+# username, role, unit scopes (unit roles only), full name. One login per role; the unit officer is Hà Nội's
+# (the 34-province unit of 2025 and the 63-province unit before the merger of 2025-07-01).
+DEMO_USERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("admin", "admin", (), "Quản trị hệ thống / System administrator"),
+    ("analyst", "analyst", (), "Chuyên viên phân tích / Analyst"),
+    ("data_officer", "data_officer", (), "Cán bộ dữ liệu / Data officer"),
+    ("appraiser", "appraiser", (), "Chuyên viên thẩm định / Appraiser"),
+    ("council", "council", (), "Thư ký hội đồng / Council secretary"),
+    ("leader", "leader", (), "Lãnh đạo Bộ / Ministry leader"),
+    ("backcheck", "backcheck", (), "Cán bộ phúc tra / Back-check officer"),
+    ("unit_hanoi", "unit_officer", ("province_34:01", "province_63:01"), "Cán bộ UBND TP Hà Nội / Hà Nội officer"),
 )
 
 
@@ -115,16 +122,28 @@ def credentials_path() -> Path:
 
 def ensure_demo_users(session: Session) -> list[tuple[str, str, list[str]]]:
     """Create the demo users if there are no users at all, with random passwords; returns (username,
-    password, roles) of those created, for :func:`write_credentials` once the transaction is committed."""
+    password, grants) of those created, for :func:`write_credentials` once the transaction is committed.
+    The administrator is created first as the system (bootstrap of an empty store), the others by it."""
     if session.exec(select(User)).first() is not None:
         return []
     created = []
-    for username, roles, full_name in DEMO_USERS:
-        password = secrets.token_urlsafe(12)
-        create_user(
-            session, actor=Actor.system(), username=username, password=password, roles=roles, full_name=full_name
+    admin: Actor = Actor.system()
+    for username, role, scopes, full_name in DEMO_USERS:
+        password = new_password()
+        user = create_user(
+            session,
+            actor=admin,
+            username=username,
+            password=password,
+            roles=[role],
+            full_name=full_name,
+            scope=scopes[0] if scopes else "*",
         )
-        created.append((username, password, roles))
+        for extra in scopes[1:]:
+            grant_role(session, actor=admin, username=username, role=role, scope=extra)
+        if role == "admin":
+            admin = actor_for(session, user)
+        created.append((username, password, [f"{role}@{s}" for s in scopes] or [role]))
     return created
 
 
@@ -175,6 +194,7 @@ def seed_demo(args: argparse.Namespace) -> None:
     """Demo dataset, then every index of every demo year computed once and published (demo only)."""
     from backend.demo import generate_demo, parse_years
     from backend.services.compute import ensure_computed
+    from backend.services.rounds import record_demo_history
     from backend.services.workflow import publish_demo
 
     years = parse_years(args.years)
@@ -186,9 +206,18 @@ def seed_demo(args: argparse.Namespace) -> None:
     for year in years:
         with step("compute", year=year) as session:
             result_sets = ensure_computed(
-                session, year=year, dataset=dataset_name, bootstrap=args.bootstrap, seed=args.seed, actor="seed"
+                session,
+                year=year,
+                dataset=dataset_name,
+                bootstrap=args.bootstrap,
+                seed=args.seed,
+                actor=Actor.system(),
             )
             for result_set in result_sets:
                 if result_set.status != "published":
                     publish_demo(session, result_set.id)  # type: ignore[arg-type]
             _note(", ".join(f"{r.index_code}/{r.unit_scope} v{r.version}" for r in result_sets))
+
+    with step("demo_history") as session:
+        added = record_demo_history(session, actor=Actor.system(), dataset=dataset_name, years=list(years))
+        _note(f"{added} demo self-assessments recorded as final")
