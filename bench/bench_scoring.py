@@ -82,11 +82,12 @@ def _timed(fn: Any, repeat: int, cpu: list[float] | None = None) -> tuple[list[f
 
 
 def _compute_all(url: str, year: int, bootstrap: int) -> list[Any]:
+    from backend.auth.permissions import Actor
     from backend.db import get_engine, session_scope
     from backend.services.compute import compute_all
 
     with session_scope(get_engine(url)) as session:
-        return compute_all(session, year, "demo", bootstrap=bootstrap, seed=20251, actor="bench")
+        return compute_all(session, year, "demo", bootstrap=bootstrap, seed=20251, actor=Actor.system())
 
 
 def _phases(url: str, year: int) -> dict[str, float]:
@@ -111,7 +112,7 @@ def _phases(url: str, year: int) -> dict[str, float]:
         out["result rows (SIPAS, PAR ×2; PAR scoring incl.)"] = time.perf_counter() - t
         t = time.perf_counter()
         for comp in comps:
-            write_result_set(session, comp, ds, "bench")
+            write_result_set(session, comp, ds, "system")
         out["write result sets"] = time.perf_counter() - t
         session.rollback()
     return out

@@ -7,8 +7,8 @@ Rules (issue 9 §4):
 * maker ≠ checker: whoever entered or submitted the unit's scores may not appraise them;
 * the unit answers each adjusted criterion with an explanation (and new evidence) before the explanation
   deadline and sends it (``explained``);
-* the final appraisal closes the cycle (``final``): after the unit's explanation, or once its deadline has
-  passed without one. A final score that differs from the unit's own needs a reason (the preliminary one is
+* the final appraisal closes the cycle (``final``): after the unit's explanation, once its deadline has
+  passed without one, or at once when nothing was adjusted (there is nothing to explain). A final score that differs from the unit's own needs a reason (the preliminary one is
   kept when the score stays as preliminarily adjusted). Final scores are written to ``appraisal_score``:
   the scores used in computing;
 * a final score may later be corrected by an appraiser, with a reason (the basis of a corrected result set).
@@ -183,13 +183,19 @@ def finalise(
     decisions: list[Decision],
     expected_version: int | None = None,
 ) -> int:
-    """The final appraisal: after the unit's explanation, or once the explanation deadline has passed."""
+    """The final appraisal: after the unit's explanation, once the explanation deadline has passed, or at once
+    when the preliminary appraisal adjusted nothing."""
     loaded = cycle.load(session, assessment_id)
     rows = cycle.scores(session, loaded)
     fresh = _appraiser(session, actor, loaded, rows)
     cycle.check_status(loaded, "preliminary", "explained")
     a = loaded.assessment
-    if a.status == "preliminary" and dt.datetime.now(dt.UTC) <= cycle.utc(a.explain_deadline):
+    adjusted = any(
+        s.preliminary_score is not None and abs(s.preliminary_score - (s.self_score or 0.0)) > 1e-9
+        for s in rows.values()
+    )
+    waiting = a.status == "preliminary" and adjusted and dt.datetime.now(dt.UTC) <= cycle.utc(a.explain_deadline)
+    if waiting:
         raise DomainError.of("cycle.wait_explanation", deadline=cycle.local_text(a.explain_deadline))
     decided = _decide(loaded, rows, decisions, "preliminary_score")
     now = dt.datetime.now(dt.UTC)

@@ -130,7 +130,8 @@ def result_rows(session: Session, *, actor: Actor, result_set_id: int, metric: s
 
 def unit_preview(session: Session, *, actor: Actor) -> pd.DataFrame:
     """A unit officer's own units in every approved or published set (and the national figure beside them):
-    the preview between approval and publication, and the published result after."""
+    the preview between approval and publication, and the published result after (``public``: the set is
+    published and its publication time has come)."""
     fresh = authorize(session, actor, "preview_own_unit")
     units = fresh.units("preview_own_unit") or frozenset()
     sets = session.exec(
@@ -139,6 +140,7 @@ def unit_preview(session: Session, *, actor: Actor) -> pd.DataFrame:
     frame = _rows(session, [int(s.id or 0) for s in sets], None)
     mine = frame[((frame["scope"] == "unit") & frame["scope_code"].isin(units)) | (frame["scope"] == "national")]
     mine = mine[mine["result_set_id"].isin(set(mine.loc[mine["scope"] == "unit", "result_set_id"]))]
+    now = dt.datetime.now(dt.UTC)
     info = pd.DataFrame(
         [
             {
@@ -148,12 +150,20 @@ def unit_preview(session: Session, *, actor: Actor) -> pd.DataFrame:
                 "version": s.version,
                 "status": s.status,
                 "publish_at": s.publish_at,
+                "public": s.status == "published" and _utc(s.publish_at or s.published_at) <= now,
             }
             for s in sets
         ],
-        columns=["result_set_id", "index", "year", "version", "status", "publish_at"],
+        columns=["result_set_id", "index", "year", "version", "status", "publish_at", "public"],
     )
     return mine.merge(info, on="result_set_id", how="left").reset_index(drop=True)
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime:
+    """A stored time as aware UTC (no time: the far future, i.e. not public)."""
+    if moment is None:
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)

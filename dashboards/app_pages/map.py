@@ -12,7 +12,7 @@ from dashboards import data_access as da
 from dashboards.components import maps
 from dashboards.components.widgets import url_choice
 from dashboards.context import INDEX_PARAM, get_context
-from dashboards.views import comparison_notes, downloads, scope_and_set
+from dashboards.views import comparison_notes, downloads, scope_and_set, set_header
 
 PROFILE_PAGE = "app_pages/province.py"
 
@@ -21,8 +21,7 @@ t = ctx.t
 info = scope_and_set(ctx, "province")
 base = da.tables(ctx.db, info)
 title = t("map.title", index=ctx.index_name(), year=ctx.year, n=len(base.units))
-st.header(title)
-st.caption(ctx.source(info))
+set_header(ctx, title, info)
 controls = st.columns([2, 3])
 options = ["index", *[m.short for m in base.components]]
 metric = url_choice(

@@ -28,14 +28,12 @@ for set_id, part in rows.groupby("result_set_id", sort=False):
     index_name = t("index." + str(first["index"]))
     st.subheader(f"{index_name} {first['year']} — v{first['version']} ({status})")
     when = first["publish_at"] if pd.notna(first["publish_at"]) else None
-    if when is None:
-        st.info(t("staff.preview.not_scheduled"))
-    elif pd.Timestamp(when).tz_localize("UTC" if pd.Timestamp(when).tzinfo is None else None) > pd.Timestamp.now(
-        tz="UTC"
-    ):
-        st.info(t("staff.preview.public_from", at=local(when)))
-    else:
+    if bool(first["public"]):
         st.caption(t("staff.preview.published", at=local(when)))
+    elif when is None:
+        st.info(t("staff.preview.not_scheduled"))
+    else:
+        st.info(t("staff.preview.public_from", at=local(when)))
     shown = part.assign(unit=part[name].where(part["scope"] == "unit", t("staff.preview.national")))
     st.dataframe(
         shown[["unit", "metric", "value", "max_value", "rank", "rank_low", "rank_high", "group"]],
