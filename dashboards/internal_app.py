@@ -78,8 +78,14 @@ def client_address() -> str:
 def oidc_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:
+    except Exception:  # no secrets file: password login only
         return False
+
+
+def oidc_provider() -> tuple[str, ...]:
+    """The provider to sign in with: the first named one (``[auth.<name>]``), or none for a single ``[auth]``."""
+    names = [k for k, v in st.secrets["auth"].items() if hasattr(v, "keys")]
+    return (names[0],) if names else ()
 
 
 def _signed_in(actor: Any) -> None:
@@ -116,7 +122,7 @@ def login_page() -> None:
             else:
                 _signed_in(actor)
         else:
-            st.button(t("staff.login.oidc"), icon=":material/badge:", on_click=st.login)
+            st.button(t("staff.login.oidc"), icon=":material/badge:", on_click=st.login, args=oidc_provider())
 
 
 def logout_page() -> None:

@@ -20,7 +20,7 @@ from backend.auth.access import actor_for, authorize
 from backend.auth.passwords import hash_password
 from backend.auth.permissions import ALL_UNITS, Actor
 from backend.auth.throttle import clear
-from backend.errors import NotFoundError, ValidationError
+from backend.errors import NotFoundError, PermissionDenied, ValidationError
 from backend.models import Unit, User, UserRole
 from backend.models.users import ROLES, UNIT_ROLES
 
@@ -29,8 +29,16 @@ USERNAME_MAX = 64
 
 def _admin(session: Session, actor: Actor) -> Actor:
     """The acting administrator (the system only while the store has no active administrator)."""
-    if actor.is_system and active_admins(session) == 0:
-        return actor
+    if actor.is_system:
+        if active_admins(session) == 0:
+            return actor
+        raise PermissionDenied.of("access.cli_as_required").audited(
+            actor=actor.username,
+            action="refused",
+            entity="permission",
+            entity_id="manage_users",
+            detail={"why": "an administrator exists: the system no longer manages users"},
+        )
     return authorize(session, actor, "manage_users")
 
 

@@ -205,3 +205,15 @@ def test_unmigrated_store_shows_a_message(tmp_path, monkeypatch) -> None:  # typ
     assert "python -m backend migrate" in at.error[0].value
     get_engine.cache_clear()
     get_settings.cache_clear()
+
+
+def test_oidc_button_when_a_provider_is_configured(internal_store: dict[str, int]) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8502/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "moha": {"client_id": "par", "client_secret": "s", "server_metadata_url": "https://sso.example/.well-known"},
+    }
+    at.run()
+    assert not at.exception
+    assert any(b.label == "Đăng nhập bằng hệ thống định danh của Bộ" for b in at.button)
