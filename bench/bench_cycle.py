@@ -8,11 +8,13 @@ unknown user (real argon2id parameters).
 
 What is timed, and checked to have happened:
 
-* panel: ``backend.services.panel.approval_panel`` for PAR INDEX provinces 2024 (63 provinces, 200 bootstrap
-  replicates, version 2 against the system's version 1 and against the published 2023), as a leader. *Cold*:
-  the first call in the process after the imports (nothing of the set in memory); *warm*: the median of five
-  further calls (the set's figures are kept in memory; status, adjustments, quality and history re-read). The
-  bench checks that the panel has 63 ranked units, rank intervals, a last-year comparison and a version diff;
+* panel: in a fresh process, ``backend.services.panel.approval_panel`` for PAR INDEX provinces 2024 (63
+  provinces, 200 bootstrap replicates, version 2 against the system's version 1 and against the published
+  2023), as a leader, then the approval page itself (AppTest: the page script as the server runs it, map and
+  tables included). *Cold*: the first call in the process after the imports (nothing of the set in memory;
+  the operating system's file cache is not emptied); *warm*: the median of the further calls (the set's
+  figures are kept in memory; status, adjustments, quality and history re-read). The bench checks that the
+  panel has 63 ranked units, rank intervals, a last-year comparison and a version diff, and the page its 8 tabs;
 * approval: 20 leaders approve the same agreed set at the same moment (threads, own connections); the bench
   checks that exactly one won and 19 got a refusal, and reports the winner's call time and the slowest refusal,
   over five trials;
@@ -80,6 +82,7 @@ def build(url: str, scale: str) -> dict[str, int]:
 
 
 def panel_times(url: str, set_id: int) -> tuple[float, list[float]]:
+    """(cold, warm) seconds of ``approval_panel`` as a leader, in this process (see the module docstring)."""
     from sqlmodel import select
 
     from backend.auth.access import actor_for
@@ -100,6 +103,54 @@ def panel_times(url: str, set_id: int) -> tuple[float, list[float]]:
         assert len(units) == 63 and units["rank_low"].notna().all(), "63 ranked provinces with rank intervals"
         assert panel.figures.previous_year is not None and panel.figures.versions.previous is not None
     return times[0], times[1:]
+
+
+def page_times(url: str, set_id: int) -> tuple[float, list[float]]:
+    """(cold, warm) seconds of the approval page itself (AppTest, the script run as the server runs it, map and
+    tables built), as a signed-in leader; cold = the first run in this process."""
+    import os
+
+    from sqlmodel import select
+    from streamlit.components.v2 import component_manager
+    from streamlit.testing.v1 import AppTest
+
+    from backend.auth.access import actor_for
+    from backend.db import get_engine, session_scope
+    from backend.models import User
+
+    # AppTest scans every installed package for components before each run (~2 s here); a server does it once
+    # at start-up: left out, so that the figure is the page's own run
+    component_manager.BidiComponentManager.discover_and_register_components = lambda self, **kw: None  # type: ignore[method-assign]
+    os.environ["DATABASE_URL"] = url
+    with session_scope(get_engine(url)) as session:
+        leader = actor_for(session, session.exec(select(User).where(User.username == "leader0")).one())
+    app = str(ROOT / "dashboards" / "internal_app.py")
+    times = []
+    for _ in range(4):
+        at = AppTest.from_file(app, default_timeout=300)
+        at.session_state["actor"] = leader
+        at.session_state["last_activity"] = time.time()
+        at.session_state["panel_set"] = set_id
+        at.switch_page("internal_pages/approval.py")
+        started = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - started)
+        assert not at.exception and len(at.tabs) == 8, at.exception
+    return times[0], times[1:]
+
+
+def child(url: str, set_id: int) -> int:
+    """Run in a fresh process (nothing in memory): the service and the page, cold then warm."""
+    started = time.perf_counter()
+    import backend.services.panel  # noqa: F401 - the imports a server pays once at start-up
+
+    imports = time.perf_counter() - started
+    cold, warm = panel_times(url, set_id)
+    print(f"  imports (once per server process): {imports:.2f} s")
+    print(f"  approval_panel service: cold {cold:.2f} s, warm median {statistics.median(warm):.3f} s")
+    page_cold, page_warm = page_times(url, set_id)
+    print(f"  approval page (AppTest run): cold {page_cold:.2f} s, warm median {statistics.median(page_warm):.2f} s")
+    return 0
 
 
 def _race_once(engine: Any, leaders: list[Any], set_id: int) -> tuple[list[float], list[float]]:
@@ -206,18 +257,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=("full", "small"), default="full")
     parser.add_argument("--pg", action="store_true", help="also race the approvals on a throwaway PostgreSQL")
+    parser.add_argument("--child", nargs=2, metavar=("URL", "SET_ID"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return child(args.child[0], int(args.child[1]))
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'cycle.db'}"
         import os
 
         os.environ["DATABASE_URL"] = url
         made = build(url, args.scale)
-        cold, warm = panel_times(url, made["set"])
-        print(
-            f"approval panel, PAR INDEX provinces 2024 ({args.scale}): cold {cold:.2f} s, warm median "
-            f"{statistics.median(warm):.3f} s (min {min(warm):.3f}, max {max(warm):.3f})"
-        )
+        import subprocess
+
+        print(f"approval panel, PAR INDEX provinces 2024, 63 provinces ({args.scale} demo), a fresh process:")
+        subprocess.run([sys.executable, __file__, "--child", url, str(made["set"])], check=True)
         approval_race(url, f"SQLite, {args.scale} store")
         login_times(url)
     if args.pg:

@@ -20,7 +20,7 @@ from backend.auth.access import authorize, current
 from backend.auth.login import LoginOutcome, authenticate, authenticate_oidc, record_logout
 from backend.auth.permissions import Actor
 from backend.db import ensure_current, session_scope
-from backend.errors import DomainError
+from backend.errors import DomainError, PermissionDenied
 from backend.services import appraisal, assessment, evidence, internal_query, panel, rounds, workflow
 from backend.services.assessment import AssessmentView, ScoreEntry
 from backend.services.evidence import EvidenceFile
@@ -52,9 +52,8 @@ def login_oidc(claims: Mapping[str, Any], address: str = "") -> Actor:
 
 
 def _outcome(outcome: LoginOutcome) -> Actor:
-    error = outcome.error()
-    if error is not None or outcome.actor is None:
-        raise error or DomainError("?", "?")
+    if outcome.actor is None:
+        raise outcome.error() or PermissionDenied.of("access.wrong_login")
     return outcome.actor
 
 

@@ -29,6 +29,9 @@ from dashboards import internal_access as ia  # noqa: E402
 from dashboards.internal_pages.common import current_actor, lang, show_error, sign_out, t  # noqa: E402
 
 st.set_page_config(page_title=t("internal.app_title"), page_icon=":material/lock:", layout="wide")
+# tables' own CSV button would export non-public data unseen by the server: exports go through the pages'
+# download buttons, which the backend records (what is on screen stays in the browser, as with any page)
+st.html('<style>button[aria-label="Download as CSV"]{display:none !important}</style>')
 
 # url path -> (file, title key, Material icon, permissions any of which shows the page; () = everyone)
 PAGES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {

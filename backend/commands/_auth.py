@@ -58,5 +58,5 @@ def new_password_from(args: argparse.Namespace) -> tuple[str, bool]:
     if getpass.getpass("Nhập lại / Again: ") != first:
         from backend.errors import ValidationError
 
-        raise ValidationError("Hai lần nhập không khớp.", "The two entries differ.")
+        raise ValidationError.of("access.passwords_differ")
     return first, False

@@ -34,6 +34,12 @@ def test_login_approve_with_a_reason_and_logout(page: Any, internal_server: tupl
     page.get_by_role("button", name="Xác nhận").click()
     page.get_by_text("Đã thực hiện.").wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
+    page.get_by_text("Lịch sử", exact=True).click()  # the history tab: a table whose own CSV export is hidden
+    table = page.locator('[data-testid="stDataFrame"]:visible').first
+    table.hover()
+    page.wait_for_timeout(500)
+    assert page.locator('button[aria-label="Download as CSV"]').count() >= 1  # the toolbar is there …
+    assert page.locator('button[aria-label="Download as CSV"]:visible').count() == 0  # … without its CSV button
     with get_engine(url).connect() as conn:
         status = conn.execute(text("SELECT status FROM result_set WHERE id = :i"), {"i": set_id}).scalar()
         entry = conn.execute(
