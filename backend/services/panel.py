@@ -13,8 +13,9 @@ Built from the read model's pure views (backend/published) over the set's stored
 * the appraisal adjustments with their reasons (backend/services/appraisal.py), assessments not yet final,
   who may not approve (maker ≠ checker) and the set's history.
 
-The figures of a set never change, so the parts built from them are kept in memory per store and set
-(:data:`_CACHE`, bounded); the rest (status, lock version, adjustments, quality, history) is read each time.
+The figures of a set never change, so the parts built from them are kept in memory per store, set and
+last-year set (:data:`_CACHE`, bounded; a newer published set of last year makes a new entry); the rest (status,
+lock version, adjustments, quality, history) is read each time.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ SURVEYS = {
     ("PAR_INDEX", "province"): ("PAR_SURVEY", "SIPAS"),
     ("PAR_INDEX", "ministry"): ("PAR_SURVEY",),
 }
-_CACHE: OrderedDict[tuple[str, int, str], Figures] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, int, int | None], Figures] = OrderedDict()
 _CACHE_SIZE = 16
 
 
@@ -103,12 +104,12 @@ def previous_year_set(session: Session, rs: ResultSet) -> ResultSet | None:
 
 def figures(session: Session, rs: ResultSet) -> Figures:
     """The figure parts of the panel (see the module docstring), from the cache when already built."""
-    key = (str(session.connection().engine.url), int(rs.id or 0), rs.inputs_hash)
+    before = previous_year_set(session, rs)
+    key = (str(session.connection().engine.url), int(rs.id or 0), before.id if before is not None else None)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
     tables = stored_tables(session, int(rs.id or 0))
-    before = previous_year_set(session, rs)
     previous = stored_tables(session, int(before.id or 0)) if before is not None else None
     links = lineage(session)
     ranking = ranking_view(tables, previous, links)
