@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -30,15 +32,32 @@ ROLES = {
 }
 
 
-@pytest.fixture
-def internal_store(store_url: str) -> dict[str, int]:
-    with session_scope(get_engine(store_url)) as session:
+@pytest.fixture(scope="session")
+def internal_template(reference_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """A store with the users above and the factory's result sets, built once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("internal") / "template.db"
+    shutil.copy(reference_store, path)
+    url = f"sqlite:///{path}"
+    with session_scope(get_engine(url)) as session:
         for name, roles in ROLES.items():
             make_user(session, name, *roles, scope="province_63:01" if "unit_officer" in roles else "*")
         made = make_results(session)
-        draft = next(i for i in made.hidden_ids if session.get(ResultSet, i).status == "draft")  # type: ignore[union-attr]
-        approved = next(i for i in made.hidden_ids if session.get(ResultSet, i).status == "approved")  # type: ignore[union-attr]
-        return {"draft": draft, "approved": approved}
+        status = {i: session.get(ResultSet, i).status for i in made.hidden_ids}  # type: ignore[union-attr]
+    get_engine(url).dispose()
+    get_engine.cache_clear()
+    return path, {
+        "draft": next(i for i, s in status.items() if s == "draft"),
+        "approved": next(i for i, s in status.items() if s == "approved"),
+    }
+
+
+@pytest.fixture
+def internal_store(internal_template: tuple[Path, dict[str, int]], store_url: str) -> dict[str, int]:
+    """The template copied over this test's store (``store_url``: settings and engines point at it)."""
+    template, ids = internal_template
+    get_engine(store_url).dispose()
+    shutil.copy(template, store_url.removeprefix("sqlite:///"))
+    return ids
 
 
 def _login(user: str, password: str = PASSWORD, lang: str = "vi") -> AppTest:
