@@ -2,7 +2,8 @@
 
 migrate → reference data → frameworks → published record → demo dataset → demo result sets computed by the
 system and published (demo only; such sets can never be approved by a person) → the demo's self-assessments
-recorded as final (appraised history) → demo users, one per role including a unit officer (random passwords,
+of every year but the latest recorded as final (appraised history; the latest year's round is opened in the
+internal app by an appraiser, to try the cycle) → demo users, one per role including a unit officer (random passwords,
 written once to data/demo_credentials.txt).
 Running it again adds nothing that is already there.
 
@@ -218,6 +219,9 @@ def seed_demo(args: argparse.Namespace) -> None:
                     publish_demo(session, result_set.id)  # type: ignore[arg-type]
             _note(", ".join(f"{r.index_code}/{r.unit_scope} v{r.version}" for r in result_sets))
 
-    with step("demo_history") as session:
-        added = record_demo_history(session, actor=Actor.system(), dataset=dataset_name, years=list(years))
-        _note(f"{added} demo self-assessments recorded as final")
+    # the latest demo year is left without a round: an appraiser opens it in the internal app to try the cycle
+    history = list(years[:-1])
+    if history:
+        with step("demo_history") as session:
+            added = record_demo_history(session, actor=Actor.system(), dataset=dataset_name, years=history)
+            _note(f"{added} demo self-assessments recorded as final ({history[0]}-{history[-1]})")
