@@ -19,12 +19,21 @@ class DomainError(Exception):
     Vietnamese and English, formatted with the given values.
     """
 
+    #: an audit event (keyword arguments of ``backend.audit.record``) to write even though the work is rolled
+    #: back: a refusal. ``backend.audit.audited_scope`` writes it after the rollback.
+    audit: dict[str, Any] | None = None
+
     def __init__(self, vi: str, en: str, *, hint_vi: str = "", hint_en: str = "") -> None:
         super().__init__(en)
         self.vi = vi
         self.en = en
         self.hint_vi = hint_vi
         self.hint_en = hint_en
+
+    def audited(self, **event: Any) -> Self:
+        """This error, carrying the audit event ``event`` (see :attr:`audit`)."""
+        self.audit = event
+        return self
 
     @classmethod
     def of(cls, key: str, *, hint: str | None = None, **values: Any) -> Self:
@@ -65,3 +74,7 @@ class ValidationError(DomainError):
 
 class PermissionDenied(DomainError):
     """The acting user's role does not allow this action."""
+
+
+class ConflictError(DomainError):
+    """Someone else changed the object first (compare-and-set lost): nothing was changed; reload and retry."""

@@ -77,6 +77,28 @@ class Settings(BaseSettings):
     open_data_licence_title: str = Field(
         default="Creative Commons Attribution 4.0", description="Licence title of the open data."
     )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins of one account before it is locked (backend/auth/throttle.py)."
+    )
+    login_max_failures_address: int = Field(
+        default=20, ge=1, description="Failed logins from one client address before it is locked."
+    )
+    login_lock_seconds: int = Field(
+        default=30, ge=1, description="First lock; each further failure doubles it, up to login_lock_max_seconds."
+    )
+    login_lock_max_seconds: int = Field(default=3600, ge=1, description="Longest lock after repeated failures.")
+    login_window_minutes: int = Field(
+        default=15, ge=1, description="Failures older than this (since the last one) are forgotten."
+    )
+    session_idle_minutes: int = Field(default=30, ge=1, description="The internal app signs out after this idle time.")
+    evidence_dir: Path = Field(
+        default=REPO_ROOT / "data" / "evidence",
+        description="Folder of uploaded evidence files (random names; never inside a served folder).",
+    )
+    evidence_max_mb: float = Field(default=20, gt=0, description="Largest evidence file accepted (MB).")
+    audit_check_minutes: int = Field(
+        default=60, ge=1, description="The internal app re-checks the audit hash chain this often (and at start-up)."
+    )
 
     @field_validator("database_url", "public_database_url")
     @classmethod

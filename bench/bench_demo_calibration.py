@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import Session
 
+from backend.auth.permissions import Actor
 from backend.db import get_engine, migrate, session_scope
 from backend.demo import generate_demo
 from backend.frameworks import load_all, sync_frameworks
@@ -49,7 +50,7 @@ def main() -> int:
         started = time.perf_counter()
         for year in report.years:
             with session_scope(engine) as session:
-                compute_all(session, year, "demo")
+                compute_all(session, year, "demo", actor=Actor.system())
         computed = time.perf_counter() - started
         with Session(engine) as session:
             table = demo_vs_targets(session)

@@ -87,12 +87,13 @@ def _compute_all(url: str, year: int, bootstrap: int) -> list[Any]:
     """Every index of the year into new result sets; checks that each set has its rows (units × metrics)."""
     from sqlalchemy import func, select
 
+    from backend.auth.permissions import Actor
     from backend.db import get_engine, session_scope
     from backend.models import ResultRow
     from backend.services.compute import compute_all
 
     with session_scope(get_engine(url)) as session:
-        sets = compute_all(session, year, "demo", bootstrap=bootstrap, seed=20251, actor="bench")
+        sets = compute_all(session, year, "demo", bootstrap=bootstrap, seed=20251, actor=Actor.system())
         check(len(sets) == 3, f"expected SIPAS, PAR provinces and PAR ministries, computed {len(sets)} result sets")
         for rs in sets:
             n = session.scalar(select(func.count()).where(ResultRow.result_set_id == rs.id)) or 0
@@ -128,7 +129,7 @@ def _phases(url: str, year: int) -> dict[str, float]:
         out["result rows (SIPAS, PAR ×2; PAR scoring incl.)"] = time.perf_counter() - t
         t = time.perf_counter()
         for comp in comps:
-            write_result_set(session, comp, ds, "bench")
+            write_result_set(session, comp, ds, "system")
         out["write result sets"] = time.perf_counter() - t
         session.rollback()
     return out

@@ -32,12 +32,26 @@ class AppContext:
     db: str
     catalogue: Catalogue
     t: Callable[..., str] = field(repr=False)
+    pinned: int | None = None  # a visible older version asked for by id (URL ``set``): errata link to it
 
     def scopes(self) -> list[str]:
         return self.catalogue.scopes(self.index_code, self.year) or self.catalogue.scopes(self.index_code)
 
     def set_for(self, scope: str, year: int | None = None) -> ResultSetInfo | None:
-        return self.catalogue.get(self.index_code, scope, year or self.year)
+        """The current set of the scope and year, or the pinned older version when it is that set's."""
+        current = self.catalogue.get(self.index_code, scope, year or self.year)
+        pinned = self.catalogue.by_id(self.pinned) if self.pinned is not None else None
+        if pinned is not None and current is not None:
+            same = (pinned.index_code, pinned.unit_scope, pinned.year) == (current.index_code, scope, current.year)
+            return pinned if same else current
+        return current
+
+    def link_to(self, set_id: int | None) -> str:
+        """A link (query string) to this page showing version ``set_id`` (None: the current version)."""
+        params = {k: v for k, v in st.query_params.to_dict().items() if k != "set"}
+        if set_id is not None:
+            params["set"] = str(set_id)
+        return "?" + "&".join(f"{k}={v}" for k, v in params.items())
 
     def index_name(self, index_code: str | None = None) -> str:
         return self.t(f"index.{index_code or self.index_code}")
@@ -86,5 +100,9 @@ def get_context() -> AppContext:
     return ctx  # type: ignore[no-any-return]
 
 
-def build_context(lang: str, index_code: str, year: int, db: str, catalogue: Catalogue) -> AppContext:
-    return AppContext(lang=lang, index_code=index_code, year=year, db=db, catalogue=catalogue, t=translator(lang))
+def build_context(
+    lang: str, index_code: str, year: int, db: str, catalogue: Catalogue, pinned: int | None = None
+) -> AppContext:
+    return AppContext(
+        lang=lang, index_code=index_code, year=year, db=db, catalogue=catalogue, t=translator(lang), pinned=pinned
+    )

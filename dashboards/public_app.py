@@ -108,7 +108,8 @@ def main() -> None:
         help=t("control.year_help", lang),
     )
     year = int(year_text) if year_text else 0
-    ctx = build_context(lang, index_code, year, db, catalogue)
+    pinned = st.query_params.get("set")
+    ctx = build_context(lang, index_code, year, db, catalogue, int(pinned) if pinned and pinned.isdigit() else None)
     set_context(ctx)
 
     with sidebar:

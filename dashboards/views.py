@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from backend.published.errata import erratum_of, erratum_text
 from backend.published.sets import ResultSetInfo
 from dashboards.components.widgets import download_panel, url_choice
 from dashboards.context import AppContext
@@ -48,10 +49,28 @@ def set_header(ctx: AppContext, title: str, info: ResultSetInfo) -> None:
     """The page title, the source line, an erratum and a provisional-method note where they apply."""
     st.header(title)
     st.caption(ctx.source(info))
-    if info.erratum:
-        st.info(ctx.t("common.erratum", text=info.erratum))
+    erratum_notes(ctx, info)
     if info.is_provisional:
         st.caption("⚠ " + ctx.t("common.provisional_method"))
+
+
+def erratum_notes(ctx: AppContext, info: ResultSetInfo) -> None:
+    """A correction's erratum (what changed, when, why) beside a link to the version it corrects; on an older
+    version, a note and a link to the version that corrects it."""
+    erratum = erratum_of(info)
+    if erratum is not None:
+        old = ctx.catalogue.by_id(erratum.old_id) if erratum.old_id is not None else None
+        link = ""
+        if old is not None:
+            link = f" [{ctx.t('erratum.old_link', version=old.version)}]({ctx.link_to(old.id)})"
+        st.info(erratum_text(erratum, ctx.lang) + link, icon=":material/edit_note:")
+    newer = ctx.catalogue.superseded_by(info)
+    if newer is not None:
+        st.warning(
+            ctx.t("erratum.superseded", version=newer.version)
+            + f" [{ctx.t('erratum.current_link')}]({ctx.link_to(None)})",
+            icon=":material/history:",
+        )
 
 
 def comparison_notes(ctx: AppContext, reason: str, method_changed: bool, previous_year: int | None) -> None:

@@ -41,6 +41,21 @@ def _point_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     clear_caches()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2id with the smallest cost in tests (real logins take ~0.1-0.5 s each by design): the same code
+    paths, hashes and verifications, a thousand times cheaper. bench/bench_login.py measures the real cost."""
+    from argon2 import PasswordHasher
+
+    from backend.auth import passwords
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1))
+        passwords._dummy_hash.cache_clear()
+        yield
+    passwords._dummy_hash.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def reference_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of a migrated SQLite file with reference data, built once per test session."""

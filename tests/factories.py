@@ -4,10 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from functools import lru_cache
 
 from sqlmodel import Session
 
-from backend.models import Dataset, Framework, ResultSet
+from backend.auth.permissions import Actor
+from backend.models import Dataset, Framework, ResultSet, User, UserRole
+
+#: the password of every user made by :func:`make_user`
+PASSWORD = "test password 123"
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    from backend.auth.passwords import hash_password
+
+    return hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
+
+
+def make_user(session: Session, username: str, *roles: str, scope: str = "*", active: bool = True) -> Actor:
+    """A stored user with ``roles`` (all with ``scope``) and password :data:`PASSWORD`; returns its actor."""
+    from backend.auth.access import actor_for
+
+    user = User(username=username, password_hash=_password_hash(), is_active=active)
+    session.add(user)
+    session.flush()
+    for role in roles:
+        session.add(UserRole(user_id=int(user.id or 0), role=role, scope=scope))
+    session.flush()
+    return actor_for(session, user)
+
 
 _counter = itertools.count(1)
 

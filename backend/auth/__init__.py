@@ -1,1 +1,2 @@
-"""Password hashing, roles and the permission table. Services call :func:`require` before every write."""
+"""Accounts and authorisation: the permission table (permissions), authorisation from the store on every action
+(access: services call ``authorize``), accounts (users), login and lockout (login, throttle, passwords)."""

@@ -1,14 +1,25 @@
-"""The permission table: which role may do which action. Pages only hide; services enforce.
+"""The permission table: which role may do which action. The ONE source of who may do what.
+
+Pages only hide what a role cannot use; services enforce, through :func:`backend.auth.access.authorize`,
+which reads the acting user's *current* roles and unit scopes from the store on every action and checks
+them against this table.
 
 Roles (internal app):
-    admin        manages users; may run computations and demo seeding; reads the audit log
-    analyst      computes result sets (makes drafts)
-    appraiser    appraises self-assessments and passes a draft on as appraised
-    council      the appraisal council: agrees an appraised result set
-    leader       the Minister or delegate: approves an agreed result set and schedules its publication
-    unit_officer a province's or ministry's officer: reads its own unit's drafts (scope = that unit)
-    backcheck    back-check (phúc tra) staff: the only role that sees respondents' phone numbers
-    system       the operator's commands run on the server (seeding the demo, reports, press kits, releases)
+    admin         manages users and roles; reads and exports the audit log; may run demo seeding
+    analyst       computes result sets (makes drafts and corrections)
+    data_officer  brings survey data in (issue 8 adds its actions here)
+    appraiser     opens the yearly self-assessment round; appraises units (preliminary and final) and
+                  passes a computed result set on as appraised
+    council       the council secretary: records the appraisal council's agreement of a result set
+    leader        the Minister or delegate: approves, schedules and publishes; returns with a reason
+    unit_officer  a province's or ministry's officer, scoped to that unit (``<unit kind>:<code>``): scores
+                  its own unit, explains adjustments, previews its own result between approval and publication
+    backcheck     back-check (phúc tra) staff: the only role that sees respondents' phone numbers
+    system        not a person: demo seeding and the server's own jobs (the release at the minute; reports and
+                  press kits from the command line); never logs in; its result sets can never be approved
+
+Actions in :data:`UNIT_SCOPED` are checked against the unit too: a unit officer may do them for the units of
+its grants only. Every other grant of a national role has scope ``*``.
 """
 
 from __future__ import annotations
@@ -16,20 +27,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from backend.errors import PermissionDenied
-from backend.i18n import both
+from backend.i18n import t
 
 PERMISSIONS: dict[str, frozenset[str]] = {
+    # accounts and the audit log
+    "manage_users": frozenset({"admin"}),
+    "view_audit": frozenset({"admin", "leader"}),
+    "export_audit": frozenset({"admin"}),
+    # the yearly self-assessment: units score themselves and explain; BNV appraises
+    "open_round": frozenset({"appraiser", "admin"}),
+    "self_assess": frozenset({"unit_officer"}),
+    "explain": frozenset({"unit_officer"}),
+    "view_assessments": frozenset({"appraiser", "council", "leader", "analyst", "admin"}),
+    "appraise_unit": frozenset({"appraiser"}),
+    # computing and the result-set workflow
     "compute": frozenset({"analyst", "admin"}),
     "view_drafts": frozenset({"analyst", "appraiser", "council", "leader", "admin"}),
-    "view_own_unit_drafts": frozenset({"unit_officer"}),
+    "preview_own_unit": frozenset({"unit_officer"}),
+    "export_results": frozenset({"analyst", "appraiser", "council", "leader", "admin"}),
     "appraise": frozenset({"appraiser"}),
     "agree": frozenset({"council"}),
     "approve": frozenset({"leader"}),
+    "schedule": frozenset({"leader"}),
     "publish": frozenset({"leader"}),
-    "withdraw": frozenset({"leader", "admin"}),
+    "return": frozenset({"appraiser", "council", "leader"}),
+    "withdraw": frozenset({"leader"}),
+    # survey data
     "view_phones": frozenset({"backcheck"}),
-    "manage_users": frozenset({"admin"}),
-    "view_audit": frozenset({"admin", "leader"}),
+    # demo data
     "seed_demo": frozenset({"admin", "system"}),
     # publication day (backend/publication): drafting the annual report of an approved set, and building
     # the press kit privately and releasing it at the set's publication time
@@ -37,33 +62,85 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "prepare_release": frozenset({"leader", "admin", "system"}),
 }
 
+#: actions checked against a unit as well: a grant with scope ``*`` covers every unit, a unit officer's grant
+#: covers its own unit only
+UNIT_SCOPED = frozenset({"self_assess", "explain", "preview_own_unit", "view_assessments", "appraise_unit"})
+ALL_UNITS = "*"
+SYSTEM = "system"
+
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a user (with roles and optional unit scopes) or the system (seeding only)."""
+    """Who is acting: a user with the roles and unit scopes it holds (``grants``: (role, scope) pairs), or the
+    system (demo seeding only). An Actor held by a page is only an identity: services re-read the grants from
+    the store on every action (:func:`backend.auth.access.authorize`)."""
 
     username: str
     roles: frozenset[str] = field(default_factory=frozenset)
     user_id: int | None = None
-    scopes: frozenset[str] = field(default_factory=lambda: frozenset({"*"}))
+    scopes: frozenset[str] = field(default_factory=lambda: frozenset({ALL_UNITS}))
+    grants: frozenset[tuple[str, str]] = field(default_factory=frozenset)
 
     @classmethod
     def system(cls) -> Actor:
-        return cls(username="system", roles=frozenset({"system"}))
+        return cls(username=SYSTEM, roles=frozenset({SYSTEM}))
+
+    @property
+    def is_system(self) -> bool:
+        return self.username == SYSTEM and self.roles == frozenset({SYSTEM}) and self.user_id is None
+
+    def _grants(self) -> frozenset[tuple[str, str]]:
+        return self.grants or frozenset((role, scope) for role in self.roles for scope in self.scopes)
 
     def can(self, action: str) -> bool:
+        """Some role of the actor may do ``action`` (for some unit, if the action is unit-scoped)."""
         return bool(self.roles & PERMISSIONS.get(action, frozenset()))
 
+    def can_for(self, action: str, unit: str) -> bool:
+        """The actor may do ``action`` for the unit ``unit`` (``<unit kind>:<code>``)."""
+        allowed = PERMISSIONS.get(action, frozenset())
+        return any(role in allowed and scope in (ALL_UNITS, unit) for role, scope in self._grants())
 
-def require(actor: Actor, action: str) -> None:
-    """Raise PermissionDenied unless ``actor`` holds a role allowed to do ``action``."""
+    def units(self, action: str) -> frozenset[str] | None:
+        """The units the actor may do ``action`` for: None = every unit, else the unit codes of its grants."""
+        allowed = PERMISSIONS.get(action, frozenset())
+        scopes = {scope for role, scope in self._grants() if role in allowed}
+        return None if ALL_UNITS in scopes else frozenset(scopes)
+
+
+def action_label(action: str, lang: str) -> str:
+    return t(f"auth.action.{action}", lang)
+
+
+def denied(actor: Actor, action: str, unit: str | None = None) -> PermissionDenied:
+    """The bilingual refusal of ``action`` (for ``unit``) to ``actor``, carrying its audit event."""
+    key = "access.denied_unit" if unit else "access.denied"
+    values = {"user": actor.username, "unit": unit or ""}
+    error = PermissionDenied(
+        t(key, "vi", action=action_label(action, "vi"), **values),
+        t(key, "en", action=action_label(action, "en"), **values),
+        hint_vi=t("access.denied_hint", "vi"),
+        hint_en=t("access.denied_hint", "en"),
+    )
+    return error.audited(
+        actor=actor.username,
+        action="refused",
+        entity="permission",
+        entity_id=action,
+        detail={"action": action, "unit": unit, "roles": sorted(actor.roles)},
+    )
+
+
+def require(actor: Actor, action: str, unit: str | None = None) -> None:
+    """Raise PermissionDenied unless ``actor``'s roles (as given) allow ``action`` (for ``unit``).
+
+    A pure check of the table; services use :func:`backend.auth.access.authorize`, which first re-reads the
+    actor's grants from the store."""
     if action not in PERMISSIONS:
         raise ValueError(f"unknown action {action!r}")
-    if not actor.can(action):
-        vi, en = both(f"auth.action.{action}")
-        raise PermissionDenied(
-            f"Người dùng {actor.username} không có quyền {vi}.",
-            f"User {actor.username} is not allowed to {en}.",
-            hint_vi="Liên hệ quản trị viên nếu cần cấp quyền.",
-            hint_en="Ask an administrator for the role if you need it.",
-        )
+    allowed = actor.can_for(action, unit) if unit and action in UNIT_SCOPED else actor.can(action)
+    if not allowed:
+        raise denied(actor, action, unit)
+
+
+__all__ = ["ALL_UNITS", "PERMISSIONS", "UNIT_SCOPED", "Actor", "action_label", "denied", "require"]

@@ -1,8 +1,11 @@
 """`seed`: everything `make run` needs, idempotently.
 
-migrate → reference data → frameworks → published record → demo dataset → demo result sets computed
-and published (demo only) → demo users (random passwords, written once to data/demo_credentials.txt for the
-default store; one file per store, see :func:`credentials_path`).
+migrate → reference data → frameworks → published record → demo dataset → demo result sets computed by the
+system and published (demo only; such sets can never be approved by a person) → the demo's self-assessments
+of every year but the latest recorded as final (appraised history; the latest year's round is opened in the
+internal app by an appraiser, to try the cycle) → demo users, one per role including a unit officer (random passwords,
+written once to data/demo_credentials.txt for the default store; one file per store, see
+:func:`credentials_path`).
 Running it again adds nothing that is already there.
 
 Each step is one transaction: it is written completely or not at all. When a step fails, the command says
@@ -15,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import secrets
 import sys
 import time
 from collections.abc import Iterator
@@ -26,8 +28,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
+from backend.auth.access import actor_for
+from backend.auth.passwords import new_password
 from backend.auth.permissions import Actor
-from backend.auth.users import create_user
+from backend.auth.users import create_user, grant_role
 from backend.db import get_engine, migrate, session_scope
 from backend.errors import DomainError
 from backend.i18n import bilingual, both, t
@@ -36,8 +40,19 @@ from backend.models import User
 from backend.reference.loader import load_reference
 from backend.settings import get_settings
 
-#: The demo users (username = their one role); full names from the catalogue (``store.seed.user.<username>``).
-DEMO_USERS = ("admin", "analyst", "appraiser", "council", "leader", "backcheck")
+#: username, role, unit scopes (unit roles only); full names from the catalogue (``store.seed.user.<username>``).
+#: One login per role; the unit officer is Hà Nội's (the 34-province unit of 2025 and the 63-province unit
+#: before the merger of 2025-07-01).
+DEMO_USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("admin", "admin", ()),
+    ("analyst", "analyst", ()),
+    ("data_officer", "data_officer", ()),
+    ("appraiser", "appraiser", ()),
+    ("council", "council", ()),
+    ("leader", "leader", ()),
+    ("backcheck", "backcheck", ()),
+    ("unit_hanoi", "unit_officer", ("province_34:01", "province_63:01")),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -124,17 +139,28 @@ def credentials_path() -> Path:
 
 def ensure_demo_users(session: Session) -> list[tuple[str, str, list[str]]]:
     """Create the demo users if there are no users at all, with random passwords; returns (username,
-    password, roles) of those created, for :func:`write_credentials` once the transaction is committed."""
+    password, grants) of those created, for :func:`write_credentials` once the transaction is committed.
+    The administrator is created first as the system (bootstrap of an empty store), the others by it."""
     if session.exec(select(User)).first() is not None:
         return []
     created = []
-    for username in DEMO_USERS:
-        password, roles = secrets.token_urlsafe(12), [username]
-        full_name = bilingual(f"store.seed.user.{username}")
-        create_user(
-            session, actor=Actor.system(), username=username, password=password, roles=roles, full_name=full_name
+    admin: Actor = Actor.system()
+    for username, role, scopes in DEMO_USERS:
+        password = new_password()
+        user = create_user(
+            session,
+            actor=admin,
+            username=username,
+            password=password,
+            roles=[role],
+            full_name=bilingual(f"store.seed.user.{username}"),
+            scope=scopes[0] if scopes else "*",
         )
-        created.append((username, password, roles))
+        for extra in scopes[1:]:
+            grant_role(session, actor=admin, username=username, role=role, scope=extra)
+        if role == "admin":
+            admin = actor_for(session, user)
+        created.append((username, password, [f"{role}@{s}" for s in scopes] or [role]))
     return created
 
 
@@ -189,6 +215,7 @@ def seed_demo(args: argparse.Namespace) -> None:
     """Demo dataset, then every index of every demo year computed once and published (demo only)."""
     from backend.demo import generate_demo, parse_years
     from backend.services.compute import ensure_computed
+    from backend.services.rounds import record_demo_history
     from backend.services.workflow import publish_demo
 
     years = parse_years(args.years)
@@ -202,9 +229,21 @@ def seed_demo(args: argparse.Namespace) -> None:
     for year in years:
         with step("compute", year=year) as session:
             result_sets = ensure_computed(
-                session, year=year, dataset=dataset_name, bootstrap=args.bootstrap, seed=args.seed, actor="seed"
+                session,
+                year=year,
+                dataset=dataset_name,
+                bootstrap=args.bootstrap,
+                seed=args.seed,
+                actor=Actor.system(),
             )
             for result_set in result_sets:
                 if result_set.status != "published":
                     publish_demo(session, result_set.id)  # type: ignore[arg-type]
             _note(", ".join(f"{r.index_code}/{r.unit_scope} v{r.version}" for r in result_sets))
+
+    # the latest demo year is left without a round: an appraiser opens it in the internal app to try the cycle
+    history = list(years[:-1])
+    if history:
+        with step("demo_history") as session:
+            added = record_demo_history(session, actor=Actor.system(), dataset=dataset_name, years=history)
+            _note(f"{added} demo self-assessments recorded as final ({history[0]}-{history[-1]})")

@@ -1,8 +1,8 @@
 """All tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
 from backend.models import _meta  # noqa: F401  (naming convention first)
-from backend.models.assessments import AssessmentScore, Evidence
-from backend.models.audit import AuditLog
+from backend.models.assessments import Assessment, AssessmentScore, Evidence
+from backend.models.audit import AuditHead, AuditLog
 from backend.models.datasets import Dataset
 from backend.models.frameworks import Criterion, Framework
 from backend.models.public import PublicGrant
@@ -10,11 +10,13 @@ from backend.models.published import PublishedFigure
 from backend.models.results import ResultRow, ResultSet
 from backend.models.surveys import Answer, Interviewer, Survey, SurveyForm, SurveyItem
 from backend.models.units import EvaluationYear, Region, Unit, UnitLineage
-from backend.models.users import User, UserRole
+from backend.models.users import LoginThrottle, User, UserRole
 
 __all__ = [
     "Answer",
+    "Assessment",
     "AssessmentScore",
+    "AuditHead",
     "AuditLog",
     "Criterion",
     "Dataset",
@@ -22,6 +24,7 @@ __all__ = [
     "Evidence",
     "Framework",
     "Interviewer",
+    "LoginThrottle",
     "PublicGrant",
     "PublishedFigure",
     "Region",

@@ -42,6 +42,7 @@ RESULT_SET_VIEW_FIELDS: tuple[str, ...] = (
     "published_at",
     "supersedes_id",
     "erratum",
+    "erratum_changes",
 )
 
 VIEWS = MetaData()

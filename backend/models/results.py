@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
 
-RESULT_STATUSES = ("draft", "appraised", "agreed", "approved", "published", "withdrawn")
+RESULT_STATUSES = ("draft", "appraised", "agreed", "approved", "published", "withdrawn", "returned")
 
 
 class ResultSet(SQLModel, table=True):
     """One computed version of one index for one year and unit scope.
 
-    The numbers of a result set never change after it is written. Workflow moves ``status``;
-    a correction is a new version whose ``supersedes_id`` points at the old one, with an erratum.
+    The numbers of a result set never change after it is written (database triggers refuse it). Workflow
+    moves ``status`` by compare-and-set on ``status`` and ``lock_version``; a published version is immutable;
+    a correction is a new version whose ``supersedes_id`` points at the old one, with an erratum (``erratum``:
+    why; ``erratum_changes``: JSON of what changed, written when the correction is published).
     """
 
     __tablename__ = "result_set"
@@ -28,7 +30,7 @@ class ResultSet(SQLModel, table=True):
             name="uq_result_set_version",
         ),
         CheckConstraint(
-            "status IN ('draft','appraised','agreed','approved','published','withdrawn')",
+            "status IN ('draft','appraised','agreed','approved','published','withdrawn','returned')",
             name="ck_result_status",
         ),
         CheckConstraint("index_code IN ('PAR_INDEX','SIPAS')", name="ck_result_index"),
@@ -51,6 +53,8 @@ class ResultSet(SQLModel, table=True):
     published_at: dt.datetime | None = None
     supersedes_id: int | None = Field(default=None, foreign_key="result_set.id")
     erratum: str = ""
+    erratum_changes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    lock_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     parameters: str = Field(default="{}", description="JSON of compute options (bootstrap replicates, seed)")
 
 

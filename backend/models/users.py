@@ -1,4 +1,4 @@
-"""Users of the internal app and their roles (optionally limited to one unit)."""
+"""Users of the internal app, their roles (optionally limited to one unit) and the login throttle."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ ROLES = (
     "unit_officer",
     "backcheck",
 )
+#: roles whose grant names one unit (``<unit kind>:<code>``) instead of the whole country (``*``)
+UNIT_ROLES = ("unit_officer",)
+NATIONAL_SCOPE = "*"
 
 
 class User(SQLModel, table=True):
@@ -50,3 +53,20 @@ class UserRole(SQLModel, table=True):
     scope: str = "*"
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins counted per account and per client address (backend/auth/throttle.py).
+
+    ``key`` is the sha256 of ``account:<username>`` or ``address:<ip>``: bounded whatever was typed, and no
+    unknown username is stored in clear.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (CheckConstraint("kind IN ('account','address')", name="ck_login_throttle_kind"),)
+
+    key: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=16)
+    failures: int = 0
+    last_failure_at: dt.datetime | None = None
+    locked_until: dt.datetime | None = None

@@ -107,6 +107,26 @@ def prepare_release(
     return Prepared(result_set_id, path, len(document["files"]), False)
 
 
+#: transitions after which the kit of a set is built (privately) at once
+PREPARE_AFTER = ("approve", "schedule", "publish")
+
+
+def prepare_after_transition(result_set_id: int, action: str, *, actor: Actor) -> Prepared | None:
+    """Build the kit privately right after ``action`` committed (approve, schedule, publish), in its own
+    transaction: a failure here never undoes the decision, and the release job (``python -m backend release``,
+    every minute) prepares any kit still missing before it is due. Returns None for other actions."""
+    if action not in PREPARE_AFTER:
+        return None
+    from backend.db import session_scope
+
+    try:
+        with session_scope() as session:
+            return prepare_release(session, result_set_id, actor=actor)
+    except DomainError as exc:
+        log_event("release.prepare_deferred", result_set_id=result_set_id, reason=exc.en)
+        return None
+
+
 #: kit files served compressed: a ``.gz`` beside each (nginx ``gzip_static``), made once, not per request
 COMPRESSIBLE = (".html", ".css", ".csv", ".json", ".svg", ".md", ".txt")
 

@@ -54,6 +54,7 @@ class ResultSetInfo:
     erratum: str
     dataset_source_vi: str = ""
     dataset_source_en: str = ""
+    erratum_changes: str = ""  # JSON of what a correction changed (backend/services/versions.py)
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> ResultSetInfo:
@@ -82,6 +83,7 @@ class ResultSetInfo:
             published_at=_when(record.get("published_at")),
             supersedes_id=None if supersedes is None or pd.isna(supersedes) else int(supersedes),
             erratum=str(record.get("erratum") or ""),
+            erratum_changes=str(record.get("erratum_changes") or ""),
             dataset_source_vi=source_vi,
             dataset_source_en=source_en,
         )
@@ -154,6 +156,11 @@ class Catalogue:
         """The current set of the same index and scope for the latest earlier year."""
         earlier = [s for s in self.series(info.index_code, info.unit_scope) if s.year < info.year]
         return earlier[-1] if earlier else None
+
+    def superseded_by(self, info: ResultSetInfo) -> ResultSetInfo | None:
+        """The newest visible correction of ``info`` (a version whose ``supersedes_id`` is its id), or None."""
+        newer = [s for s in self.versions if s.supersedes_id == info.id]
+        return max(newer, key=lambda s: s.version) if newer else None
 
     def by_id(self, set_id: int) -> ResultSetInfo | None:
         return next((s for s in self.versions if s.id == set_id), None)

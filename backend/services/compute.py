@@ -21,8 +21,9 @@ import pandas as pd
 from sqlmodel import Session
 from sqlmodel import select as orm_select
 
-from backend.auth.permissions import Actor, require
-from backend.errors import NotFoundError, ValidationError
+from backend.auth.access import authorize
+from backend.auth.permissions import Actor
+from backend.errors import NotFoundError, PermissionDenied, ValidationError
 from backend.frameworks.spec import FrameworkSpec
 from backend.frameworks.sync import spec_for
 from backend.models import Dataset, ResultSet
@@ -37,6 +38,7 @@ from backend.services.inputs import (
     read_survey,
     scores_digest,
     survey_digest,
+    unit_scores_digests,
     year_units,
 )
 from backend.services.results import Computation, write_result_set
@@ -169,6 +171,7 @@ def par_computation(
     if bootstrap > 0:
         reps = par_replicates(result, spec, year, bootstrap, seed, _sipas_leaf_replicates(spec, year, sipas))
     digests = {"par_survey": survey_digest(read, units), "assessments": scores_digest(scores, _unit_codes(units))}
+    unit_digests = unit_scores_digests(scores, _unit_codes(units))
     design = "survey forms with replacement within units; SIPAS leaf from the SIPAS bootstrap"
     parameters: dict[str, Any] = {
         **_parameters(spec, "PAR_INDEX", scope, year, bootstrap, seed, design),
@@ -180,9 +183,8 @@ def par_computation(
         digests["sipas"] = sipas.digest
         digests["sipas_framework"] = sipas.spec.content_hash
         parameters["sipas_framework"] = sipas.spec.parameters()
-    return Computation(
-        "PAR_INDEX", scope, year, spec, par_rows(spec, units, result, ranked, reps, LEVEL), digests, parameters
-    )
+    rows = par_rows(spec, units, result, ranked, reps, LEVEL)
+    return Computation("PAR_INDEX", scope, year, spec, rows, digests, parameters, unit_digests)
 
 
 def _unit_codes(units: pd.DataFrame) -> pd.Series:
@@ -194,14 +196,32 @@ def _unit_codes(units: pd.DataFrame) -> pd.Series:
 # ==================================================================================================
 
 
-def _actor_name(actor: str | Actor) -> str:
-    if isinstance(actor, Actor):
-        require(actor, "compute")
+def maker(session: Session, actor: Actor, dataset: Dataset) -> str:
+    """Who computes, as recorded in ``computed_by``: a logged-in user whose current roles allow computing, or
+    the system, for a demo dataset only (seeding; such sets can never be approved). No free-text names."""
+    if actor.is_system:
+        if dataset.kind != "demo":
+            raise PermissionDenied.of("approval.system_demo_only")
+        authorize(session, actor, "seed_demo")
         return actor.username
-    name = str(actor).strip()
-    if not name:
-        raise ValidationError.of("compute.actor_required")
-    return name[:64]
+    return authorize(session, actor, "compute").username
+
+
+def _correction(
+    session: Session, corrects: int | None, erratum: str, comp_key: tuple[int, str, int, str]
+) -> ResultSet | None:
+    """The published set a new computation corrects (same dataset, index, year and scope), or None. A
+    correction needs its erratum: why the published figures are corrected."""
+    if corrects is None:
+        return None
+    old = session.get(ResultSet, corrects)
+    if old is None:
+        raise NotFoundError.of("errors.result_set_not_found", id=corrects)
+    if old.status != "published" or (old.dataset_id, old.index_code, old.year, old.unit_scope) != comp_key:
+        raise ValidationError.of("approval.correction_target", id=corrects)
+    if not erratum.strip():
+        raise ValidationError.of("approval.erratum_required")
+    return old
 
 
 def _index_code(index: str) -> str:
@@ -220,26 +240,30 @@ def compute_index(
     dataset: str | None = None,
     bootstrap: int = 0,
     seed: int = DEFAULT_SEED,
-    actor: str | Actor = "cli",
+    actor: Actor,
+    corrects: int | None = None,
+    erratum: str = "",
 ) -> ResultSet:
     """Compute one index (``par`` | ``sipas``) for ``year`` and ``scope`` into a new draft result set.
 
-    ``actor``: a user :class:`~backend.auth.permissions.Actor` (must hold the ``compute`` permission) or
-    a plain name for the command line / seeding. ``bootstrap``: number of replicates (0 = no intervals).
+    ``actor``: a logged-in user whose current roles allow computing, or the system for demo data only
+    (:func:`maker`). ``bootstrap``: number of replicates (0 = no intervals). ``corrects``: the id of the
+    published set this computation corrects, with ``erratum`` saying why.
     """
     code = _index_code(index)
     if scope not in SCOPES or (code == "SIPAS" and scope != "province"):
         raise ValidationError.of("compute.invalid_scope", scope=scope, index=code)
     if bootstrap < 0:
         raise ValidationError.of("compute.negative_bootstrap")
-    name = _actor_name(actor)
     evaluation_year(session, year)
     ds = find_dataset(session, dataset, year)
+    name = maker(session, actor, ds)
+    old = _correction(session, corrects, erratum, (int(ds.id or 0), code, year, scope))
     if code == "SIPAS":
         comp = sipas_computation(sipas_state(session, ds, year, bootstrap, seed), year, bootstrap, seed)
     else:
         comp = par_computation(session, ds, scope, year, bootstrap, seed, None)
-    return write_result_set(session, comp, ds, name)
+    return write_result_set(session, comp, ds, name, supersedes=old, erratum=erratum.strip() if old else "")
 
 
 def _all_computations(session: Session, year: int, ds: Dataset, bootstrap: int, seed: int) -> list[Computation]:
@@ -269,14 +293,14 @@ def compute_all(
     *,
     bootstrap: int = 0,
     seed: int = DEFAULT_SEED,
-    actor: str | Actor = "cli",
+    actor: Actor,
 ) -> list[ResultSet]:
     """Every index of ``year`` that has a framework and data (SIPAS; PAR INDEX provinces; PAR INDEX
     ministries), each into a new draft result set, in that order. Answers are read once; PAR provinces
     reuse the SIPAS figures. An index without framework or data is skipped (NoInputsError if all are)."""
-    name = _actor_name(actor)
     evaluation_year(session, year)
     ds = find_dataset(session, dataset, year)
+    name = maker(session, actor, ds)
     return [write_result_set(session, comp, ds, name) for comp in _all_computations(session, year, ds, bootstrap, seed)]
 
 
@@ -287,13 +311,13 @@ def ensure_computed(
     dataset: str | None = None,
     bootstrap: int = 0,
     seed: int = DEFAULT_SEED,
-    actor: str | Actor = "cli",
+    actor: Actor,
 ) -> list[ResultSet]:
     """Like :func:`compute_all`, but an index whose latest result set has the same inputs hash is not
     computed again: that result set is returned instead (used by `make run` seeding)."""
-    name = _actor_name(actor)
     evaluation_year(session, year)
     ds = find_dataset(session, dataset, year)
+    name = maker(session, actor, ds)
     out: list[ResultSet] = []
     for comp in _all_computations(session, year, ds, bootstrap, seed):
         existing = session.exec(
@@ -318,6 +342,7 @@ __all__ = [
     "compute_all",
     "compute_index",
     "ensure_computed",
+    "maker",
     "par_computation",
     "sipas_computation",
     "sipas_state",

@@ -305,3 +305,15 @@ def scores_digest(scores: pd.DataFrame, unit_code: pd.Series) -> str:
     frame = scores.assign(unit=scores["unit"].map(unit_code)).sort_values(["unit", "criterion"], kind="stable")
     _feed_frame(h, "scores", frame[["unit", "criterion", "self_score", "appraisal_score"]])
     return h.hexdigest()
+
+
+def unit_scores_digests(scores: pd.DataFrame, unit_code: pd.Series) -> dict[str, str]:
+    """Per unit code, a short digest (16 hex digits) of its assessment scores: which units' self-assessment or
+    appraisal inputs differ between two computations (the approval panel's "which inputs caused it")."""
+    out: dict[str, str] = {}
+    frame = scores.assign(unit=scores["unit"].map(unit_code))
+    for code, part in frame.groupby("unit", sort=True):
+        h = hashlib.sha256()
+        _feed_frame(h, "scores", part.sort_values("criterion")[["criterion", "self_score", "appraisal_score"]])
+        out[str(code)] = h.hexdigest()[:16]
+    return out

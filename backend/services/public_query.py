@@ -67,6 +67,7 @@ SET_COLUMNS = [
     "published_at",
     "supersedes_id",
     "erratum",
+    "erratum_changes",
 ]
 
 ROW_COLUMNS = ["result_set_id", *RESULT_ROW_FIELDS]
@@ -123,6 +124,7 @@ def visible_result_sets(session: Session, *, now: dt.datetime | None = None) -> 
             rs.published_at,
             rs.supersedes_id,
             rs.erratum,
+            rs.erratum_changes,
         )
         .select_from(public_result_set)
         .join(Dataset.__table__, ds.id == rs.dataset_id)  # type: ignore[attr-defined]

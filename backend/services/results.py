@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,7 @@ class Computation:
     rows: pd.DataFrame
     digests: dict[str, str]
     parameters: dict[str, Any]
+    unit_digests: dict[str, str] = field(default_factory=dict)
 
     def inputs_hash(self, dataset: Dataset) -> str:
         """sha256 over the dataset name, the framework's content hash, the input digests and the
@@ -99,10 +100,23 @@ def _insert_rows(session: Session, records: list[dict[str, Any]]) -> None:
     conn.exec_driver_sql(sql, [tuple(r.values()) for r in records])  # type: ignore[arg-type]
 
 
-def write_result_set(session: Session, comp: Computation, dataset: Dataset, actor: str) -> ResultSet:
-    """Insert a new result set (next version) and its rows; never touches an existing result set."""
+def write_result_set(
+    session: Session,
+    comp: Computation,
+    dataset: Dataset,
+    actor: str,
+    *,
+    supersedes: ResultSet | None = None,
+    erratum: str = "",
+) -> ResultSet:
+    """Insert a new result set (next version) and its rows; never touches an existing result set.
+
+    The stored parameters add, outside the inputs hash, the digest of each kind of input and of each unit's
+    assessment scores (what the approval panel compares between versions). A correction names the published
+    set it ``supersedes`` and why (``erratum``)."""
     if comp.spec.framework_id is None:  # pragma: no cover - specs from the store always carry their id
         raise DomainError.of("compute.framework_not_stored")
+    stored = {**comp.parameters, "input_digests": comp.digests, "unit_input_digests": comp.unit_digests}
     result_set = ResultSet(
         dataset_id=int(dataset.id or 0),
         index_code=comp.index_code,
@@ -115,7 +129,9 @@ def write_result_set(session: Session, comp: Computation, dataset: Dataset, acto
         inputs_hash=comp.inputs_hash(dataset),
         computed_at=dt.datetime.now(dt.UTC),
         computed_by=actor,
-        parameters=json.dumps(comp.parameters, sort_keys=True, ensure_ascii=False, default=str),
+        parameters=json.dumps(stored, sort_keys=True, ensure_ascii=False, default=str),
+        supersedes_id=supersedes.id if supersedes is not None else None,
+        erratum=erratum,
     )
     session.add(result_set)
     session.flush()
@@ -134,7 +150,11 @@ def write_result_set(session: Session, comp: Computation, dataset: Dataset, acto
             "version": result_set.version,
             "inputs_hash": result_set.inputs_hash,
             "rows": len(records),
+            "supersedes": result_set.supersedes_id,
         },
+        reason=erratum,
+        before=f"result_set:{result_set.supersedes_id}" if result_set.supersedes_id else "",
+        after=f"result_set:{result_set.id}",
     )
     session.flush()
     return result_set

@@ -11,7 +11,7 @@ from dashboards import data_access as da
 from dashboards.components import maps, tables
 from dashboards.components.widgets import url_choice
 from dashboards.context import INDEX_PARAM, get_context
-from dashboards.views import comparison_notes, downloads, scope_and_set
+from dashboards.views import comparison_notes, downloads, scope_and_set, set_header
 
 PROFILE_PAGE = "app_pages/province.py"
 
@@ -20,8 +20,7 @@ t, lang = ctx.t, ctx.lang
 info = scope_and_set(ctx, "province")
 base = da.tables(ctx.db, info)
 title = t("map.title", index=ctx.index_name(), year=ctx.year, n=len(base.units))
-st.header(title)
-st.caption(ctx.source(info))
+set_header(ctx, title, info)
 controls = st.columns([2, 3])
 metric = (
     url_choice(

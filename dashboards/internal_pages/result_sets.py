@@ -1,14 +1,12 @@
-"""Result sets: every version with its status; one set's figures and history; workflow actions by role."""
+"""Result sets: every version with its status; one set's figures and history; the next step by role."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import streamlit as st
 
 from backend.errors import DomainError
 from dashboards import internal_access as ia
-from dashboards.internal_pages.common import labels, lang, require_actor, t
+from dashboards.internal_pages.common import labels, lang, require_actor, show_error, step_form, t
 
 actor = require_actor()
 st.title(t("internal.sets.title"))
@@ -16,7 +14,7 @@ st.caption(t("internal.sets.caption"))
 try:
     sets = ia.result_sets(actor)
 except DomainError as exc:
-    st.error(exc.message(lang()))
+    show_error(exc)
     st.stop()
 if sets.empty:
     st.info(t("internal.sets.none"))
@@ -41,7 +39,11 @@ choice = st.selectbox(
 row = sets.loc[sets["id"] == choice].iloc[0]
 if bool(row["demo"]):
     st.warning(t("internal.sets.demo"))
-rows, events = ia.result_set_detail(actor, int(choice), str(row["index"]))
+try:
+    rows, events = ia.result_set_detail(actor, int(choice), str(row["index"]))
+except DomainError as exc:
+    show_error(exc)
+    st.stop()
 
 left, right = st.columns([3, 2])
 with left:
@@ -60,42 +62,14 @@ with right:
         st.dataframe(events, hide_index=True, width="stretch", column_config=labels("internal.sets.col", keys))
     else:
         st.caption(t("internal.sets.no_steps"))
-
-possible = ia.possible_actions(actor, str(row["status"]))
-if possible:
-    st.subheader(t("internal.sets.actions"))
-    action = st.radio(
-        t("internal.sets.next_step"),
-        possible,
-        horizontal=True,
-        key="next_action",
-        format_func=lambda a: t(f"auth.action.{a}"),
-    )
-    reason = st.text_area(t("internal.sets.reason"), key="action_reason")
-    publish_at = None
-    if action == "publish":
-        day = st.date_input(
-            t("internal.sets.publish_day"), value=dt.date.today(), key="publish_day", format="DD/MM/YYYY"
+    if actor.can("export_results"):
+        st.download_button(
+            t("staff.sets.export"),
+            data=lambda: ia.export_set(actor, int(choice)),  # called on click: the export is recorded then
+            file_name=f"result_set_{int(choice)}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="export_set",
         )
-        clock = st.time_input(t("internal.sets.publish_time"), value=dt.time(9, 0), key="publish_time")
-        publish_at = dt.datetime.combine(day, clock, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-    if st.button(t("internal.sets.confirm"), key="confirm_action", type="primary"):
-        try:
-            ia.transition(actor, int(choice), str(action), reason, publish_at)
-        except DomainError as exc:
-            st.error(exc.message(lang()))
-        else:
-            st.success(t("internal.sets.done"))
-            st.rerun()
 
-if str(row["status"]) in ia.report_statuses() and actor.can("draft_report"):
-    st.subheader(t("publication.panel.title"))
-    st.caption(t("publication.panel.caption"))
-    if st.button(t("publication.panel.draft"), key="draft_report"):
-        try:
-            name, data = ia.annual_report(actor, int(choice), lang())
-        except DomainError as exc:
-            st.error(exc.message(lang()))
-        else:
-            docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            st.download_button(t("publication.panel.download"), data, file_name=name, mime=docx, key="report_docx")
+step_form(actor, int(choice), str(row["status"]), int(row["lock_version"]), key="sets_step")

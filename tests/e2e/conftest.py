@@ -41,16 +41,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_public_app(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`streamlit run dashboards/public_app.py` on 127.0.0.1:port; returns once /_stcore/health answers."""
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(REPO_ROOT)}
+def start_public_app(
+    database_url: str, port: int, log: Path, script: str = "dashboards/public_app.py", **env_extra: str
+) -> subprocess.Popen[bytes]:
+    """`streamlit run <script>` (the public app by default) on 127.0.0.1:port; returns once /_stcore/health
+    answers."""
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(REPO_ROOT), **env_extra}
     streamlit = Path(sys.executable).with_name("streamlit")
     handle = log.open("wb")
     process = subprocess.Popen(
         [
             str(streamlit),
             "run",
-            "dashboards/public_app.py",
+            script,
             "--server.headless",
             "true",
             "--server.port",
@@ -110,6 +113,58 @@ def public_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) 
     process = start_public_app(url, port, folder / "streamlit.log")
     try:
         yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def internal_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[tuple[str, str, int]]:
+    """(base URL of the internal app, its store URL, the id of an agreed result set waiting for approval) on a
+    factory store with a leader ``dung`` (password tests.factories.PASSWORD)."""
+    from sqlalchemy import text
+
+    from backend.db import get_engine, session_scope
+    from backend.models import ResultSet
+    from tests.factories import make_user
+    from tests.factories_results import build_store
+
+    folder = tmp_path_factory.mktemp("e2e_internal")
+    url = f"sqlite:///{folder / 'internal.db'}"
+    made = build_store(url)
+    with session_scope(get_engine(url)) as session:
+        make_user(session, "dung", "leader")
+        first = session.get(ResultSet, made.published_ids[("PAR_INDEX", "province", 2024)])
+        assert first is not None
+        agreed = ResultSet(
+            **{
+                **first.model_dump(exclude={"id"}),
+                "version": 3,
+                "status": "agreed",
+                "publish_at": None,
+                "published_at": None,
+                "inputs_hash": "e2e-agreed",
+            }
+        )
+        session.add(agreed)
+        session.flush()
+        session.connection().execute(
+            text(
+                "INSERT INTO result_row (result_set_id, scope, scope_code, unit_id, metric, value, max_value, "
+                "ci_low, ci_high, rank, rank_low, rank_high, grp, n) SELECT :new, scope, scope_code, unit_id, "
+                "metric, value, max_value, ci_low, ci_high, rank, rank_low, rank_high, grp, n FROM result_row "
+                "WHERE result_set_id = :old"
+            ),
+            {"new": agreed.id, "old": first.id},
+        )
+        agreed_id = int(agreed.id or 0)
+    get_engine(url).dispose()
+    get_engine.cache_clear()
+    port = free_port()
+    process = start_public_app(
+        url, port, folder / "streamlit.log", "dashboards/internal_app.py", EVIDENCE_DIR=str(folder / "evidence")
+    )
+    try:
+        yield f"http://127.0.0.1:{port}", url, agreed_id
     finally:
         stop(process)
 

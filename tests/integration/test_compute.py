@@ -28,7 +28,10 @@ from backend.reference.lineage import Lineage
 from backend.reference.units import lineage_frame
 from backend.services.compute import NoInputsError, compute_all, compute_index, ensure_computed
 from backend.services.results import result_rows, stored_tables
+from tests.factories import PASSWORD, make_user
 from tests.factories_scoring import DATASET, YEAR, TinyStore, add_lineage, build_tiny_store
+
+SYSTEM = Actor.system()  # demo data only (the tiny store's dataset is labelled demo)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
@@ -53,7 +56,8 @@ def _unit_values(rows: pd.DataFrame, metric: str) -> dict[str, float]:
 def test_sipas_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
     url, _ = store
     with session_scope(get_engine(url)) as session:
-        rs = compute_index(session, index="sipas", year=YEAR, dataset=DATASET, actor="tester")
+        tester = make_user(session, "tester", "analyst")
+        rs = compute_index(session, index="sipas", year=YEAR, dataset=DATASET, actor=tester)
         rows = result_rows(session, rs.id or 0)
         tables = stored_tables(session, rs.id or 0)
     assert rs.version == 1 and rs.status == "draft" and rs.computed_by == "tester"
@@ -82,8 +86,8 @@ def test_sipas_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
 def test_par_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
     url, _ = store
     with session_scope(get_engine(url)) as session:
-        prov = compute_index(session, index="par", year=YEAR, scope="province", dataset=DATASET)
-        mini = compute_index(session, index="par", year=YEAR, scope="ministry", dataset=DATASET)
+        prov = compute_index(session, index="par", year=YEAR, scope="province", dataset=DATASET, actor=SYSTEM)
+        mini = compute_index(session, index="par", year=YEAR, scope="ministry", dataset=DATASET, actor=SYSTEM)
         prov_rows, mini_rows = result_rows(session, prov.id or 0), result_rows(session, mini.id or 0)
     # appraisal share × 68 (province 04: self scores, +0.1 on each of its 8 leaves) + A2 survey 3.5 × 0.75
     # + SIPAS 10 × SIPAS% / 100
@@ -116,10 +120,10 @@ def test_par_numbers_by_hand(store: tuple[str, TinyStore]) -> None:
 def test_recompute_gives_same_numbers_and_hash_and_never_updates(store: tuple[str, TinyStore]) -> None:
     url, _ = store
     with session_scope(get_engine(url)) as session:
-        first = compute_index(session, index="par", year=YEAR, dataset=DATASET, bootstrap=40, seed=9)
+        first = compute_index(session, index="par", year=YEAR, dataset=DATASET, bootstrap=40, seed=9, actor=SYSTEM)
         rows_first = result_rows(session, first.id or 0)
     with session_scope(get_engine(url)) as session:
-        second = compute_index(session, index="par", year=YEAR, dataset=DATASET, bootstrap=40, seed=9)
+        second = compute_index(session, index="par", year=YEAR, dataset=DATASET, bootstrap=40, seed=9, actor=SYSTEM)
         rows_second = result_rows(session, second.id or 0)
         rows_first_again = result_rows(session, first.id or 0)
     assert (first.version, second.version) == (1, 2)
@@ -137,22 +141,24 @@ def test_recompute_gives_same_numbers_and_hash_and_never_updates(store: tuple[st
     flags = a[a["metric"] == m.overlap_flag(m.PAR, m.OVERLAP_NEXT)]
     assert len(flags) == 3 and flags["value"].isna().sum() == 1  # the last-ranked has no next neighbour
     with session_scope(get_engine(url)) as session:
-        other_seed = compute_index(session, index="par", year=YEAR, dataset=DATASET, bootstrap=40, seed=10)
-        no_boot = compute_index(session, index="par", year=YEAR, dataset=DATASET)
+        other_seed = compute_index(
+            session, index="par", year=YEAR, dataset=DATASET, bootstrap=40, seed=10, actor=SYSTEM
+        )
+        no_boot = compute_index(session, index="par", year=YEAR, dataset=DATASET, actor=SYSTEM)
     assert other_seed.inputs_hash != first.inputs_hash and no_boot.inputs_hash != first.inputs_hash
 
 
 def test_changed_answer_changes_the_hash(store: tuple[str, TinyStore]) -> None:
     url, tiny = store
     with session_scope(get_engine(url)) as session:
-        before = compute_index(session, index="sipas", year=YEAR, dataset=DATASET)
+        before = compute_index(session, index="sipas", year=YEAR, dataset=DATASET, actor=SYSTEM)
         form_id, item_id = tiny.answer_ids[0]
         session.connection().execute(
             update(Answer.__table__)  # type: ignore[arg-type]
             .where(Answer.__table__.c.form_id == form_id, Answer.__table__.c.item_id == item_id)  # type: ignore[attr-defined]
             .values(value=1)
         )
-        after = compute_index(session, index="sipas", year=YEAR, dataset=DATASET)
+        after = compute_index(session, index="sipas", year=YEAR, dataset=DATASET, actor=SYSTEM)
     assert before.inputs_hash != after.inputs_hash
     with session_scope(get_engine(url)) as session:
         v1 = _unit_values(result_rows(session, before.id or 0), m.SIPAS)
@@ -163,13 +169,13 @@ def test_changed_answer_changes_the_hash(store: tuple[str, TinyStore]) -> None:
 def test_compute_all_and_ensure_computed(store: tuple[str, TinyStore]) -> None:
     url, _ = store
     with session_scope(get_engine(url)) as session:
-        sets = compute_all(session, YEAR, DATASET)
+        sets = compute_all(session, YEAR, DATASET, actor=SYSTEM)
         assert [(s.index_code, s.unit_scope) for s in sets] == [
             ("SIPAS", "province"),
             ("PAR_INDEX", "province"),
             ("PAR_INDEX", "ministry"),
         ]
-        again = ensure_computed(session, year=YEAR, dataset=DATASET)
+        again = ensure_computed(session, year=YEAR, dataset=DATASET, actor=SYSTEM)
         assert [s.id for s in again] == [s.id for s in sets]  # same inputs: nothing recomputed
         audit = session.exec(select(AuditLog).where(AuditLog.action == "compute")).all()
         assert len(audit) == 3 and {a.entity_id for a in audit} == {str(s.id) for s in sets}
@@ -181,24 +187,28 @@ def test_permission_and_errors(store: tuple[str, TinyStore]) -> None:
     with session_scope(get_engine(url)) as session:
         with pytest.raises(PermissionDenied):
             compute_index(
-                session, index="sipas", year=YEAR, dataset=DATASET, actor=Actor("viewer", frozenset({"council"}))
+                session, index="sipas", year=YEAR, dataset=DATASET, actor=make_user(session, "viewer", "council")
+            )
+        with pytest.raises(PermissionDenied):  # an actor the store does not know (a free-text name) computes nothing
+            compute_index(
+                session, index="sipas", year=YEAR, dataset=DATASET, actor=Actor("ana", frozenset({"analyst"}))
             )
         rs = compute_index(
-            session, index="sipas", year=YEAR, dataset=DATASET, actor=Actor("ana", frozenset({"analyst"}))
+            session, index="sipas", year=YEAR, dataset=DATASET, actor=make_user(session, "ana", "analyst")
         )
         assert rs.computed_by == "ana"
         with pytest.raises(ValidationError) as info:
-            compute_index(session, index="sipas", year=YEAR, scope="ministry", dataset=DATASET)
+            compute_index(session, index="sipas", year=YEAR, scope="ministry", dataset=DATASET, actor=SYSTEM)
         assert "ministry" in info.value.message("en")
         session.add(EvaluationYear(year=2024, reference_date=dt.date(2024, 12, 31), province_kind="province_63"))
         session.flush()
         with pytest.raises(NoInputsError) as empty:
-            compute_index(session, index="sipas", year=2024, dataset=DATASET)
+            compute_index(session, index="sipas", year=2024, dataset=DATASET, actor=SYSTEM)
         assert "no valid SIPAS forms for 2024" in empty.value.message("en") and "2024" in empty.value.message("vi")
         with pytest.raises(NoInputsError):
-            compute_index(session, index="par", year=2024, scope="ministry", dataset=DATASET)
+            compute_index(session, index="par", year=2024, scope="ministry", dataset=DATASET, actor=SYSTEM)
         with pytest.raises(NoInputsError, match="Nothing to compute"):
-            compute_all(session, 2024, DATASET)
+            compute_all(session, 2024, DATASET, actor=SYSTEM)
 
 
 def test_summary_of_two_stored_years(tmp_path: Path) -> None:
@@ -207,7 +217,7 @@ def test_summary_of_two_stored_years(tmp_path: Path) -> None:
     with session_scope(get_engine(url)) as session:
         tiny = build_tiny_store(session, years=(2022, 2023))
         add_lineage(session, tiny, "02", "04", "renamed")  # only to exercise matching; 04 exists both years
-        sets = {y: compute_index(session, index="par", year=y, dataset=DATASET) for y in (2022, 2023)}
+        sets = {y: compute_index(session, index="par", year=y, dataset=DATASET, actor=SYSTEM) for y in (2022, 2023)}
         current, previous = (stored_tables(session, sets[y].id or 0) for y in (2023, 2022))
         summary = overview_view(current, previous, Lineage.from_frame(lineage_frame(session))).summary
     assert summary.n_units == 3
@@ -218,8 +228,13 @@ def test_summary_of_two_stored_years(tmp_path: Path) -> None:
     get_engine(url).dispose()
 
 
-def test_cli_compute(store: tuple[str, TinyStore], capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_compute(
+    store: tuple[str, TinyStore], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, _ = store
+    with session_scope(get_engine(url)) as session:
+        make_user(session, "ops", "analyst")
+    monkeypatch.setenv("PAR_PASSWORD", PASSWORD)
     code = cli_main(
         [
             "--database-url",
@@ -231,13 +246,15 @@ def test_cli_compute(store: tuple[str, TinyStore], capsys: pytest.CaptureFixture
             str(YEAR),
             "--dataset",
             DATASET,
-            "--actor",
+            "--as",
             "ops",
         ]
     )
     out = capsys.readouterr().out
     assert code == 0 and "SIPAS province 2023 version 1" in out and "by ops" in out
-    code = cli_main(["--database-url", url, "compute", "--index", "par", "--year", str(YEAR), "--dataset", "nope"])
+    code = cli_main(
+        ["--database-url", url, "compute", "--index", "par", "--year", str(YEAR), "--dataset", "nope", "--as", "ops"]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "Lỗi:" in err and "No dataset named 'nope'" in err
     with get_engine(url).connect() as conn:

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from backend.auth.permissions import Actor
 from backend.cli import main
 from backend.db import get_engine, session_scope
 from backend.demo import GENERATOR_VERSION, generate_demo, source_text
@@ -51,7 +52,7 @@ def _build(reference_store: Path, folder: Path, *, scale: str, seed: int, years:
         report = generate_demo(session, years=years, scale=scale, seed=seed)
     for year in report.years:
         with session_scope(engine) as session:
-            compute_all(session, year, "demo")
+            compute_all(session, year, "demo", actor=Actor.system())
     engine.dispose()
     return path
 

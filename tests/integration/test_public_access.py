@@ -18,8 +18,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from backend.auth.permissions import Actor
-from backend.auth.users import create_user
+from backend.audit import record
 from backend.db import get_engine, get_public_engine, session_scope
 from backend.errors import NotFoundError
 from backend.models import (
@@ -35,6 +34,7 @@ from backend.models import (
 )
 from backend.services import public_query as q
 from tests.conftest import PUBLIC_LOGIN, PUBLIC_PASSWORD, clear_caches, public_login
+from tests.factories import make_user
 from tests.factories_results import HIDDEN_VALUES, FactoryResult, build_store
 
 PHONE = "0912345678"
@@ -51,7 +51,8 @@ class Guarded:
 def _private_rows(url: str, made: FactoryResult) -> None:
     """A user, a survey form with a phone and an answer, a score with evidence, audit entries."""
     with session_scope(get_engine(url)) as session:
-        create_user(session, actor=Actor.system(), username="backcheck", password="s3cret-pass", roles=["backcheck"])
+        make_user(session, "backcheck", "backcheck")
+        record(session, actor="admin", action="create_user", entity="app_user", detail={"username": "backcheck"})
         unit = session.exec(select(Unit).where(Unit.kind == "province_63", Unit.code == "01")).one()
         survey = Survey(dataset_id=made.dataset_id, index_code="SIPAS", year=2024, name_vi="k", name_en="s")
         session.add(survey)

@@ -341,3 +341,21 @@ def test_commands(factory: tuple[str, dict], db: Session, tmp_path: Path, capsys
     before = (tmp_path / "t" / "report_vi.docx").stat().st_mtime_ns
     assert main(["report", "--write-template", str(tmp_path / "t")]) == 0
     assert (tmp_path / "t" / "report_vi.docx").stat().st_mtime_ns == before  # an edited template is never replaced
+
+
+def test_the_kit_is_prepared_privately_right_after_approval(
+    factory: tuple[str, dict], db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backend.publication.release import prepare_after_transition
+
+    monkeypatch.setenv("RELEASES_DIR", str(tmp_path / "public"))
+    monkeypatch.setenv("RELEASES_PRIVATE_DIR", str(tmp_path / "private"))
+    clear_caches()
+    approved = _stored(db, index_code="PAR_INDEX", unit_scope="province", year=2024, status="approved")
+    assert prepare_after_transition(int(approved.id or 0), "agree", actor=SYSTEM) is None  # not a releasing step
+    prepared = prepare_after_transition(int(approved.id or 0), "approve", actor=SYSTEM)
+    assert prepared is not None and prepared.files > 50
+    assert (tmp_path / "private" / "staged" / str(approved.id) / "release.json").exists()
+    assert not list((tmp_path / "public").rglob("index.json"))  # nothing where the web server reads
+    draft = _stored(db, index_code="SIPAS", status="draft")
+    assert prepare_after_transition(int(draft.id or 0), "approve", actor=SYSTEM) is None  # refused: deferred, logged

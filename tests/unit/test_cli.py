@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 
 from backend.cli import main
-from backend.db import get_engine
+from backend.db import get_engine, session_scope
 from backend.demo.generator import DemoReport
 from backend.ingest.published import PublishedLoadReport
 from backend.reference.loader import LoadReport
 from backend.settings import get_settings
+from tests.factories import PASSWORD, make_user
 
 
 @pytest.fixture
@@ -32,8 +33,15 @@ def test_unmigrated_store_is_explained(empty_store: str, capsys: pytest.CaptureF
     assert "python -m backend migrate" in err and "chưa được khởi tạo" in err and "not set up" in err
 
 
-def test_unknown_year_is_explained(store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["compute", "--index", "sipas", "--year", "2031"]) == 2
+def test_unknown_year_is_explained(
+    store_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["compute", "--index", "sipas", "--year", "2031"]) == 2  # nobody signed in
+    assert "--as" in capsys.readouterr().err
+    with session_scope(get_engine(store_url)) as session:
+        make_user(session, "ana", "analyst")
+    monkeypatch.setenv("PAR_PASSWORD", PASSWORD)
+    assert main(["compute", "--index", "sipas", "--year", "2031", "--as", "ana"]) == 2
     err = capsys.readouterr().err
     assert "2031" in err and "Traceback" not in err
 

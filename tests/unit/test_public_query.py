@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from backend.errors import NotFoundError
 from backend.models import ResultSet
 from backend.services import public_query as q
+from tests.factories import make_result_set
 from tests.factories_results import DRAFT_VALUE, EMBARGO_VALUE, HIDDEN_VALUES, WITHDRAWN_VALUE, make_results
 
 
@@ -101,15 +102,15 @@ def test_status_rules(session: Session, made) -> None:
 
 
 def test_published_without_any_time_is_not_visible(session: Session, made) -> None:
-    rs = session.get(ResultSet, made.published_ids[("SIPAS", "province", 2023)])
-    assert rs is not None
-    rs.publish_at = None
-    rs.published_at = None
+    """Rows written as such (a public set itself never changes: migration 0005's triggers)."""
+    rs = make_result_set(session, status="published", publish_at=None, published_at=None)
     session.commit()
     assert rs.id not in set(q.visible_result_sets(session)["id"])
-    rs.published_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)  # legacy rows: published_at alone
+    legacy = make_result_set(  # legacy rows: published_at alone
+        session, status="published", publish_at=None, published_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    )
     session.commit()
-    assert rs.id in set(q.visible_result_sets(session)["id"])
+    assert legacy.id in set(q.visible_result_sets(session)["id"])
 
 
 def test_naive_now_is_refused(session: Session, made) -> None:
