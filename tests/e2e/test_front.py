@@ -123,9 +123,12 @@ def released(served: Served) -> Served:
     round_("approved")
     publish_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=4)
     with session_scope(get_engine(served.url)) as session:
+        from tests.factories import make_user
+
+        leader = make_user(session, "front_leader", "leader")  # the leader who publishes (roles read from the store)
         transition(
             session,
-            actor=Actor("leader", frozenset({"leader"})),
+            actor=leader,
             result_set_id=set_id,
             action="publish",
             publish_at=publish_at,
