@@ -16,6 +16,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from backend.auth.permissions import Actor  # noqa: E402
 from backend.errors import DomainError  # noqa: E402
 from dashboards import internal_access as ia  # noqa: E402
 from dashboards.internal_pages.common import IDLE_SECONDS, current_actor, lang, t  # noqa: E402
@@ -61,6 +62,67 @@ except DomainError as exc:
     st.error(exc.message(lang()))
     st.stop()
 
+
+def voice_pages(actor: Actor, *, default: bool) -> list[st.Page]:
+    """The pages of citizens' voice and the PAR database (issue 11) this actor's roles may use."""
+    specs = [
+        (
+            "voice_edit",
+            "internal_pages/voice_surveys.py",
+            "voice.staff.nav.surveys",
+            ":material/rate_review:",
+            "voice_surveys",
+        ),
+        (
+            "voice_view_results",
+            "internal_pages/voice_results.py",
+            "voice.staff.nav.results",
+            ":material/insights:",
+            "voice_results",
+        ),
+        (
+            "voice_moderate",
+            "internal_pages/moderation.py",
+            "voice.staff.nav.moderation",
+            ":material/shield:",
+            "moderation",
+        ),
+        (
+            "voice_edit",
+            "internal_pages/voice_consultations.py",
+            "voice.staff.nav.consultations",
+            ":material/forum:",
+            "consultations",
+        ),
+        (
+            "voice_edit",
+            "internal_pages/voice_questions.py",
+            "voice.staff.nav.questions",
+            ":material/contact_support:",
+            "questions",
+        ),
+        (
+            "pardb_edit",
+            "internal_pages/par_database.py",
+            "voice.staff.nav.pardb",
+            ":material/library_books:",
+            "par_database",
+        ),
+        (
+            "share_evidence",
+            "internal_pages/evidence_sharing.py",
+            "voice.staff.nav.sharing",
+            ":material/share:",
+            "evidence_sharing",
+        ),
+    ]
+    allowed = [spec for spec in specs if actor.can(spec[0])]
+    return [
+        st.Page(page, title=t(title), icon=icon, url_path=url, default=default and n == 0)
+        for n, (_, page, title, icon, url) in enumerate(allowed)
+    ]
+
+
 actor = current_actor()
 if actor is None:
     pages = [st.Page(login_page, title=t("internal.nav.login"), icon=":material/login:", url_path="login")]
@@ -80,6 +142,7 @@ else:
                 default=True,
             )
         )
+    pages += voice_pages(actor, default=not pages)
     if actor.can("view_audit"):
         pages.append(
             st.Page(

@@ -8,6 +8,10 @@ Roles (internal app):
     leader       the Minister or delegate: approves an agreed result set and schedules its publication
     unit_officer a province's or ministry's officer: reads its own unit's drafts (scope = that unit)
     backcheck    back-check (phúc tra) staff: the only role that sees respondents' phone numbers
+    content_editor  citizens' voice and the PAR database (issue 11): makes online surveys, consultations and
+                 answers to questions, moderates citizens' texts, computes online-survey aggregates (which a
+                 leader approves and publishes like any result), adds and corrects PAR database entries;
+                 the only role that may read a citizen's contact detail
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "view_audit": frozenset({"admin", "leader"}),
     "seed_demo": frozenset({"admin", "system"}),
+    "voice_edit": frozenset({"content_editor"}),
+    "voice_moderate": frozenset({"content_editor"}),
+    "voice_view_contacts": frozenset({"content_editor"}),
+    "voice_view_results": frozenset({"content_editor", "leader", "admin"}),
+    "pardb_edit": frozenset({"content_editor"}),
+    "share_evidence": frozenset({"unit_officer"}),
 }
 
 

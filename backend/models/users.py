@@ -16,6 +16,7 @@ ROLES = (
     "data_officer",
     "unit_officer",
     "backcheck",
+    "content_editor",
 )
 
 
@@ -39,7 +40,7 @@ class UserRole(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", "role", "scope", name="uq_user_role"),
         CheckConstraint(
-            "role IN ('admin','leader','council','appraiser','analyst','data_officer','unit_officer','backcheck')",
+            "role IN ('admin','leader','council','appraiser','analyst','data_officer','unit_officer','backcheck','content_editor')",
             name="ck_user_role",
         ),
     )

@@ -1,0 +1,83 @@
+"""What the anonymous write path reads to check a submission, through the submission connection (which may
+read only these: open surveys and their items, open consultations, units, and whether a contact has answered
+a survey already)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from backend.errors import DomainError
+from backend.models import Unit, VoiceResponse
+from backend.models.public_voice import public_consultation, public_voice_item, public_voice_survey
+from backend.services.voice_common import accepting, province_valid
+from backend.services.voice_templates import StoredItem
+
+
+class ProvinceRefused(ValueError):
+    """The named province is not a province unit valid on the day of the submission."""
+
+
+def contact_used(connection: Connection, survey_id: int, contact_hash: str) -> bool:
+    """Rule: one response per contact detail and survey."""
+    r = VoiceResponse.__table__.c  # type: ignore[attr-defined]
+    query = select(r.survey_id).where(r.survey_id == survey_id, r.contact_hash == contact_hash).limit(1)
+    return connection.execute(query).first() is not None
+
+
+def is_open(row: Mapping[str, Any], now: dt.datetime) -> bool:
+    return accepting(row["status"], row["opens_at"], row["closes_at"], now)
+
+
+def open_survey(connection: Connection, code: str, now: dt.datetime) -> Mapping[str, Any]:
+    survey = (
+        connection.execute(select(public_voice_survey).where(public_voice_survey.c.code == code)).mappings().first()
+    )
+    if survey is None or not is_open(dict(survey), now):
+        raise DomainError.of("voice.submit.closed")
+    return dict(survey)
+
+
+def open_consultation(connection: Connection, code: str, now: dt.datetime) -> Mapping[str, Any]:
+    c = public_consultation.c
+    found = connection.execute(select(c.id, c.status, c.opens_at, c.closes_at).where(c.code == code)).mappings().first()
+    if found is None or not is_open(dict(found), now):
+        raise DomainError.of("voice.submit.closed")
+    return dict(found)
+
+
+def items_of(connection: Connection, survey_id: int) -> list[StoredItem]:
+    rows = connection.execute(
+        select(public_voice_item)
+        .where(public_voice_item.c.survey_id == survey_id)
+        .order_by(public_voice_item.c.position)
+    ).mappings()
+    return [
+        StoredItem(
+            id=int(r["id"]),
+            code=r["code"],
+            kind=r["kind"],
+            required=bool(r["required"]),
+            options=tuple(o["code"] for o in json.loads(r["options"] or "[]")),
+        )
+        for r in rows
+    ]
+
+
+def province(connection: Connection, unit_id: int | None, now: dt.datetime) -> int:
+    """The province a citizen names for a service survey: a province unit valid today."""
+    u = Unit.__table__.c  # type: ignore[attr-defined]
+    found = None
+    if unit_id is not None:
+        found = (
+            connection.execute(select(u.id, u.kind, u.valid_from, u.valid_to).where(u.id == int(unit_id)))
+            .mappings()
+            .first()
+        )
+    if found is None or not province_valid(found["kind"], found["valid_from"], found["valid_to"], now.date()):
+        raise ProvinceRefused(unit_id)
+    return int(found["id"])
