@@ -14,7 +14,9 @@ the services and the anonymous submission path, as staff and citizens would:
   (``OFFICIAL_NUMBER``) linked to a criterion and to a self-assessment evidence record of its unit, which the
   unit shares for that year.
 
-Submissions need PERSONAL_DATA_KEY: callers set it (``PERSONAL_KEY``) before building.
+Submissions need PERSONAL_DATA_KEY: callers set it (``PERSONAL_KEY``) before building, and point DATABASE_URL
+(on PostgreSQL also SUBMISSION_DATABASE_URL and its password) at the store: citizens' submissions go through
+``get_submission_engine()``, as the public app's do.
 """
 
 from __future__ import annotations
@@ -178,12 +180,12 @@ def build_voice_store(url: str) -> VoiceFactory:
     _staff_after_citizens(made, url)
     _pardb(made, url)
     engine.dispose()
-    get_submission_engine(url).dispose()
+    get_submission_engine().dispose()
     return made
 
 
 def _citizens(made: VoiceFactory, url: str) -> None:
-    writer = get_submission_engine(url)
+    writer = get_submission_engine()
     for n in range(RESPONSES):
         answers = {
             "information": 1 + n % 5,
@@ -261,7 +263,7 @@ def _staff_after_citizens(made: VoiceFactory, url: str) -> None:
             publish_at=_now() - dt.timedelta(minutes=1),
         )
         made.published_result_id = int(result.id or 0)
-    writer = get_submission_engine(url)
+    writer = get_submission_engine()
     extra = {"information": 5, "simpler": 5, "conduct": 5}
     assert (
         send(

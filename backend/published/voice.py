@@ -280,4 +280,4 @@ def answered_questions(session: Session, query: str = "", topic: str | None = No
     )
     params: dict[str, Any] = {"q": search.match_param(dialect, words), "limit": limit, "topic": topic}
     typed = text(sql).columns(*[public_question.c[c] for c in QUESTION_COLUMNS])
-    return frame_of(session, typed.bindparams(**{k: v for k, v in params.items() if k in sql}), public_question)
+    return frame_of(session, typed.bindparams(**{k: v for k, v in params.items() if f":{k}" in sql}), public_question)

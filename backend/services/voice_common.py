@@ -44,6 +44,7 @@ class InputRefused(ValidationError):
         self.heading = heading
         self.issues = issues
         self.problems = [t(key, "en", **values) for key, values in issues]
+        self.args = (self.message("en"),)
 
     def message(self, lang: str = "vi") -> str:
         lines = [f"- {t(key, lang, **values)}" for key, values in self.issues]
