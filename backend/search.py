@@ -46,6 +46,13 @@ SQLITE_OBJECTS = (
 )
 
 
+def modelled(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
+    """Alembic ``include_name`` filter: False for the search index and its shadow tables and index, which are made
+    by migration 0008 per store and are deliberately not SQLModel tables (autogenerate must leave them alone)."""
+    table = name if type_ == "table" else parent_names.get("table_name")
+    return table not in SQLITE_OBJECTS
+
+
 def fold(value: str) -> str:
     """Folded words of ``value`` (see the module docstring), joined by single spaces."""
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))

@@ -137,6 +137,7 @@ def publish_response(
     response_en: str = "",
 ) -> Consultation:
     """Publish the summary of the comments and the response of a closed consultation."""
+    require(actor, "voice_edit")
     limits = {k: BODY_MAX for k in ("comment_summary_vi", "comment_summary_en", "response_vi", "response_en")}
     texts = require_text(
         {
