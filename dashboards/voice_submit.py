@@ -33,11 +33,15 @@ def _client() -> submission_rules.Client:
     if not session:
         session = st.session_state[_SESSION_KEY] = secrets.token_hex(16)
     try:
-        peer = st.context.ip_address
-        forwarded = st.context.headers.get("X-Forwarded-For")
+        peer: object = st.context.ip_address
+        forwarded: object = st.context.headers.get("X-Forwarded-For")
     except Exception:  # pragma: no cover - outside a Streamlit run
         peer, forwarded = None, None
-    address = submission_rules.client_address(peer, forwarded, submission_rules.trusted_proxies())
+    address = submission_rules.client_address(
+        peer if isinstance(peer, str) else None,
+        forwarded if isinstance(forwarded, str) else None,
+        submission_rules.trusted_proxies(),
+    )
     return submission_rules.Client(address=address, session=str(session))
 
 

@@ -14,12 +14,10 @@ from dashboards.internal_pages.voice_ui import run
 actor = require_actor()
 st.title(t("voice.staff.moderation.title"))
 st.caption(t("voice.staff.moderation.caption"))
+# labels are made now, in the reader's language (a format function runs again outside the page's run)
+states = {s: t(f"voice.staff.moderation.state.{s}") for s in ("pending", "approved", "rejected")}
 status = st.segmented_control(
-    t("voice.staff.moderation.status"),
-    ["pending", "approved", "rejected"],
-    default="pending",
-    key="moderation_status",
-    format_func=lambda s: t(f"voice.staff.moderation.state.{s}"),
+    t("voice.staff.moderation.status"), list(states), default="pending", key="moderation_status", format_func=states.get
 )
 entries = iv.moderation_queue(actor, status or "pending")
 if entries.empty:
@@ -33,13 +31,12 @@ st.dataframe(
     key="moderation_table",
     column_config=labels("voice.staff.col", list(entries.columns)),
 )
-keys = [f"{k}:{i}" for k, i in zip(entries["kind"], entries["id"], strict=True)]
-chosen = st.selectbox(
-    t("voice.staff.moderation.choose"),
-    keys,
-    format_func=lambda key: f"{t('voice.staff.moderation.kind.' + key.split(':')[0])} #{key.split(':')[1]}",
-    key="moderation_choice",
-)
+choices = {
+    f"{k}:{i}": f"{t('voice.staff.moderation.kind.' + k)} #{i}"
+    for k, i in zip(entries["kind"], entries["id"], strict=True)
+}
+keys = list(choices)
+chosen = st.selectbox(t("voice.staff.moderation.choose"), keys, format_func=choices.get, key="moderation_choice")
 kind, item_id = str(chosen).split(":")[0], int(str(chosen).split(":")[1])
 entry = entries.iloc[keys.index(str(chosen))]
 with st.container(border=True):

@@ -26,6 +26,7 @@ topic_names = dict(zip(topics["code"], topics["name_vi"], strict=False))
 def document_form(key: str, current: dict[str, Any] | None = None) -> dict[str, Any]:
     """The fields of a document, prefilled with ``current`` when correcting one."""
     now = current or {}
+    kind_names = {k: t(f"pardb.kind.{k}") for k in DOCUMENT_KINDS}
     kinds, unit_ids, codes = list(DOCUMENT_KINDS), list(unit_names), list(topic_names)
     left, right = st.columns(2)
     values = {
@@ -33,7 +34,7 @@ def document_form(key: str, current: dict[str, Any] | None = None) -> dict[str, 
             t("pardb.kind_label"),
             kinds,
             index=kinds.index(now.get("kind", "plan")),
-            format_func=lambda k: t(f"pardb.kind.{k}"),
+            format_func=kind_names.get,
             key=f"{key}_kind",
         ),
         "number": right.text_input(t("pardb.col.number"), value=now.get("number", ""), key=f"{key}_number"),

@@ -69,7 +69,7 @@ if possible:
         possible,
         horizontal=True,
         key="next_action",
-        format_func=lambda a: t(f"auth.action.{a}"),
+        format_func={a: t(f"auth.action.{a}") for a in possible}.get,  # labels made in the reader's language now
     )
     reason = st.text_area(t("internal.sets.reason"), key="action_reason")
     publish_at = None

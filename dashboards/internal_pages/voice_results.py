@@ -58,7 +58,7 @@ if possible:
         possible,
         horizontal=True,
         key="voice_next",
-        format_func=lambda a: t(f"auth.action.{a}"),
+        format_func={a: t(f"auth.action.{a}") for a in possible}.get,
     )
     reason = st.text_area(t("voice.staff.reason"), key="voice_reason")
     publish_at = None
