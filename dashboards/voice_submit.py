@@ -45,8 +45,14 @@ def _client() -> submission_rules.Client:
     return submission_rules.Client(address=address, session=str(session))
 
 
+def shown(kind: str, target: str) -> None:
+    """Call when the form ``kind``/``target`` is drawn: its one-time token is issued now (the time a robot's
+    speed is measured from), once, and kept until a submission uses it."""
+    token(kind, target)
+
+
 def token(kind: str, target: str) -> str:
-    """The one-time token of the form ``kind``/``target`` drawn now (issued once, kept until it is used)."""
+    """The one-time token of the form ``kind``/``target`` (issued at its first use, kept until it is used)."""
     tokens: dict[str, str] = st.session_state.setdefault(_TOKENS_KEY, {})
     key = f"{kind}:{target}"
     if key not in tokens:

@@ -72,6 +72,7 @@ if not vs.available():
 st.subheader(t("voice.consult.your_comment"))
 if not consent_gate(t, f"consult_{code}"):
     st.stop()
+vs.shown("comment", str(code))
 with st.form(f"comment_form_{code}"):
     comment_text = st.text_area(
         t("voice.consult.comment_label"), max_chars=TEXT_MAX, key=f"comment_{code}", help=t("voice.form.text_help")

@@ -54,6 +54,7 @@ if not vs.available():
     st.stop()
 if not consent_gate(t, "question"):
     st.stop()
+vs.shown("question", "questions")
 with st.form("question_form"):
     asked_topic = st.selectbox(t("voice.qa.topic"), list(names), format_func=names.get, key="ask_topic")
     question_text = st.text_area(

@@ -46,6 +46,7 @@ if not consent_gate(t, f"survey_{form.code}"):
     st.stop()
 
 scale = {v: t(f"voice.survey.scale.{v}") for v in range(1, 6)}
+vs.shown("survey", form.code)
 with st.form(f"survey_form_{form.code}", clear_on_submit=False):
     unit_id = None
     if form.scope == "service":
@@ -59,7 +60,7 @@ with st.form(f"survey_form_{form.code}", clear_on_submit=False):
         )
     answers: dict[str, object] = {}
     for number, item in enumerate(form.items, start=1):
-        label = f"{number}. {item.text(lang)}" + (" *" if item.required else "")
+        label = f"**{number}.** {item.text(lang)}" + (" \\*" if item.required else "")  # bold: not a Markdown list
         key = f"answer_{form.code}_{item.code}"
         if item.kind == "rating":
             answers[item.code] = st.radio(
