@@ -11,8 +11,10 @@ The index, ``public_search``, holds the folded text of every *public* entry only
 PAR database, published answers to questions), so the public login may read it whole:
 
 * SQLite: an FTS5 virtual table ``public_search(search_text)`` whose rowid is the entry key;
-* PostgreSQL: a table ``public_search(key bigint primary key, search_text text, search_vector tsvector
-  generated from search_text with the 'simple' configuration)`` with a GIN index.
+* PostgreSQL: a table ``public_search(key bigint primary key, kind smallint, ref_id integer, search_text text,
+  search_vector tsvector generated from search_text with the 'simple' configuration)`` with a GIN index; the
+  plain ``ref_id`` lets a search join the public views by their primary key (an integer equality, which the
+  planner may use through a security-barrier view).
 
 An entry key is ``ref_id * KEY_KINDS + kind`` (:func:`entry_key`). A query is folded into words; an entry
 matches when it has every word as a word prefix (FTS5 ``"w"*``, PostgreSQL ``w:*``), the same rule on both
@@ -93,9 +95,12 @@ def put(connection: Connection, kind: str, entries: Sequence[tuple[int, str]]) -
     if not entries:
         return
     remove(connection, kind, [ref for ref, _ in entries])
-    column = "rowid" if connection.dialect.name == "sqlite" else "key"
-    rows = [{"k": entry_key(kind, ref), "t": folded} for ref, folded in entries]
-    connection.execute(text(f"INSERT INTO public_search ({column}, search_text) VALUES (:k, :t)"), rows)
+    rows = [{"k": entry_key(kind, ref), "n": KINDS[kind], "r": int(ref), "t": folded} for ref, folded in entries]
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("INSERT INTO public_search (rowid, search_text) VALUES (:k, :t)"), rows)
+    else:
+        sql = "INSERT INTO public_search (key, kind, ref_id, search_text) VALUES (:k, :n, :r, :t)"
+        connection.execute(text(sql), rows)
 
 
 def match_sql(dialect: str, kind: str, alias: str = "s") -> tuple[str, str, str]:
@@ -107,9 +112,8 @@ def match_sql(dialect: str, kind: str, alias: str = "s") -> tuple[str, str, str]
         source = f"(SELECT rowid AS key, rowid / {KEY_KINDS} AS ref_id, bm25(public_search) AS score FROM public_search"
         source += f" WHERE public_search MATCH :q AND rowid % {KEY_KINDS} = {number}) AS {alias}"
         return source, "1 = 1", f"{alias}.score"
-    condition = f"{alias}.search_vector @@ to_tsquery('simple', :q) AND {alias}.key % {KEY_KINDS} = {number}"
-    source = f"(SELECT key, key / {KEY_KINDS} AS ref_id, search_vector FROM public_search) AS {alias}"
-    return source, condition, f"ts_rank({alias}.search_vector, to_tsquery('simple', :q)) DESC"
+    condition = f"{alias}.search_vector @@ to_tsquery('simple', :q) AND {alias}.kind = {number}"
+    return f"public_search AS {alias}", condition, f"ts_rank({alias}.search_vector, to_tsquery('simple', :q)) DESC"
 
 
 def match_param(dialect: str, words: Sequence[str]) -> str:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from backend.errors import DomainError
 from backend.models import Unit, VoiceResponse
@@ -24,38 +24,48 @@ class ProvinceRefused(ValueError):
 
 def contact_used(connection: Connection, survey_id: int, contact_hash: str) -> bool:
     """Rule: one response per contact detail and survey."""
-    r = VoiceResponse.__table__.c  # type: ignore[attr-defined]
-    query = select(r.survey_id).where(r.survey_id == survey_id, r.contact_hash == contact_hash).limit(1)
-    return connection.execute(query).first() is not None
+    return connection.execute(_CONTACT, {"survey": survey_id, "h": contact_hash}).first() is not None
 
 
 def is_open(row: Mapping[str, Any], now: dt.datetime) -> bool:
     return accepting(row["status"], row["opens_at"], row["closes_at"], now)
 
 
+# statements built once (every submission runs them)
+_SURVEY = select(public_voice_survey).where(public_voice_survey.c.code == bindparam("code"))
+_CONSULTATION = select(
+    public_consultation.c.id,
+    public_consultation.c.status,
+    public_consultation.c.opens_at,
+    public_consultation.c.closes_at,
+).where(public_consultation.c.code == bindparam("code"))
+_ITEMS = (
+    select(public_voice_item)
+    .where(public_voice_item.c.survey_id == bindparam("survey"))
+    .order_by(public_voice_item.c.position)
+)
+_R = VoiceResponse.__table__.c  # type: ignore[attr-defined]
+_CONTACT = select(_R.survey_id).where(_R.survey_id == bindparam("survey"), _R.contact_hash == bindparam("h")).limit(1)
+_U = Unit.__table__.c  # type: ignore[attr-defined]
+_UNIT = select(_U.id, _U.kind, _U.valid_from, _U.valid_to).where(_U.id == bindparam("id"))
+
+
 def open_survey(connection: Connection, code: str, now: dt.datetime) -> Mapping[str, Any]:
-    survey = (
-        connection.execute(select(public_voice_survey).where(public_voice_survey.c.code == code)).mappings().first()
-    )
+    survey = connection.execute(_SURVEY, {"code": code}).mappings().first()
     if survey is None or not is_open(dict(survey), now):
         raise DomainError.of("voice.submit.closed")
     return dict(survey)
 
 
 def open_consultation(connection: Connection, code: str, now: dt.datetime) -> Mapping[str, Any]:
-    c = public_consultation.c
-    found = connection.execute(select(c.id, c.status, c.opens_at, c.closes_at).where(c.code == code)).mappings().first()
+    found = connection.execute(_CONSULTATION, {"code": code}).mappings().first()
     if found is None or not is_open(dict(found), now):
         raise DomainError.of("voice.submit.closed")
     return dict(found)
 
 
 def items_of(connection: Connection, survey_id: int) -> list[StoredItem]:
-    rows = connection.execute(
-        select(public_voice_item)
-        .where(public_voice_item.c.survey_id == survey_id)
-        .order_by(public_voice_item.c.position)
-    ).mappings()
+    rows = connection.execute(_ITEMS, {"survey": survey_id}).mappings()
     return [
         StoredItem(
             id=int(r["id"]),
@@ -70,14 +80,7 @@ def items_of(connection: Connection, survey_id: int) -> list[StoredItem]:
 
 def province(connection: Connection, unit_id: int | None, now: dt.datetime) -> int:
     """The province a citizen names for a service survey: a province unit valid today."""
-    u = Unit.__table__.c  # type: ignore[attr-defined]
-    found = None
-    if unit_id is not None:
-        found = (
-            connection.execute(select(u.id, u.kind, u.valid_from, u.valid_to).where(u.id == int(unit_id)))
-            .mappings()
-            .first()
-        )
+    found = None if unit_id is None else connection.execute(_UNIT, {"id": int(unit_id)}).mappings().first()
     if found is None or not province_valid(found["kind"], found["valid_from"], found["valid_to"], now.date()):
         raise ProvinceRefused(unit_id)
     return int(found["id"])

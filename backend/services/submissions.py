@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, select, text
+from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from backend import personal
@@ -112,17 +112,20 @@ def submit_survey(
             contact_encrypted=personal.encrypt(form.contact) if form.contact else None,
             status="counted",
         )
-        for item, value in clean:
-            _insert(
-                connection,
-                VoiceAnswer.__table__,  # type: ignore[attr-defined]
-                response_id=response_id,
-                item_id=item.id,
-                rating=value if item.kind == "rating" else None,
-                choice=value if item.kind == "choice" else None,
-                text=value if item.kind == "text" else None,
-                moderation="pending" if item.kind == "text" else None,
-            )
+        rows = [
+            {
+                "response_id": response_id,
+                "item_id": item.id,
+                "rating": value if item.kind == "rating" else None,
+                "choice": value if item.kind == "choice" else None,
+                "text": value if item.kind == "text" else None,
+                "moderation": "pending" if item.kind == "text" else None,
+                "moderated_by": None,
+                "moderated_at": None,
+            }
+            for item, value in clean
+        ]
+        _insert_many(connection, VoiceAnswer.__table__, rows)  # type: ignore[attr-defined]
 
     content = {"unit": unit_id, "answers": dict(answers)}
     form = _Form("survey", survey_code, token, contact.strip(), content)
@@ -265,41 +268,49 @@ def _accept(
     return Outcome("accepted")
 
 
+_S = SUBMISSIONS.c
+# statements built once (a submission runs them all; building them anew costs more than running them)
+_COUNT_SOURCE = select(func.count(_S.at)).where(_S.source_hash == bindparam("h"), _S.at > bindparam("since"))
+_COUNT_SESSION = select(func.count(_S.at)).where(_S.session_hash == bindparam("h"), _S.at > bindparam("since"))
+_SEEN = (
+    select(_S.at)
+    .where(_S.fingerprint == bindparam("f"), or_(_S.source_hash == bindparam("a"), _S.session_hash == bindparam("s")))
+    .where(_S.at > bindparam("since"))
+    .limit(1)
+)
+_NEXT_ID = text("SELECT nextval(pg_get_serial_sequence(:t, 'id'))")
+
+
 def _over_limit(connection: Connection, source: str, session: str, limits: rules.Limits, now: dt.datetime) -> bool:
     """Rule: at most ``per_address`` accepted submissions per address and ``per_session`` per session in the
     window ending now."""
     since = now - limits.window
-    s = SUBMISSIONS.c
-
-    def count(column: Any, value: str) -> int:
-        return int(connection.execute(select(func.count(s.at)).where(column == value, s.at > since)).scalar() or 0)
-
-    return count(s.source_hash, source) >= limits.per_address or count(s.session_hash, session) >= limits.per_session
+    by_source = connection.execute(_COUNT_SOURCE, {"h": source, "since": since}).scalar() or 0
+    if by_source >= limits.per_address:
+        return True
+    return (connection.execute(_COUNT_SESSION, {"h": session, "since": since}).scalar() or 0) >= limits.per_session
 
 
 def _seen(connection: Connection, fingerprint: str, source: str, session: str, now: dt.datetime) -> bool:
     """Rule: the same content from the same address or session within DUPLICATE_WINDOW is a duplicate."""
-    s = SUBMISSIONS.c
-    found = connection.execute(
-        select(s.at)
-        .where(s.fingerprint == fingerprint, (s.source_hash == source) | (s.session_hash == session))
-        .where(s.at > now - rules.DUPLICATE_WINDOW)
-        .limit(1)
-    ).first()
-    return found is not None
+    values = {"f": fingerprint, "a": source, "s": session, "since": now - rules.DUPLICATE_WINDOW}
+    return connection.execute(_SEEN, values).first() is not None
 
 
 def _insert(connection: Connection, table: Any, **values: Any) -> int:
     """Insert one row and return its id without reading the table back (the submission login may not): on
     PostgreSQL the id is drawn from the table's sequence first, on SQLite it is the new row id."""
     if connection.dialect.name == "postgresql":
-        values["id"] = connection.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:t, 'id'))"), {"t": table.name}
-        ).scalar_one()
-        connection.execute(table.insert().values(**values))
+        values["id"] = connection.execute(_NEXT_ID, {"t": table.name}).scalar_one()
+        connection.execute(insert(table), values)
         return int(values["id"])
-    result = connection.execute(table.insert().values(**values))
-    return int(result.lastrowid)
+    return int(connection.execute(insert(table), values).lastrowid)
+
+
+def _insert_many(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert rows whose ids nobody needs back, in one statement."""
+    if rows:
+        connection.execute(insert(table), rows)
 
 
 def _check_text(value: str, fits: bool, *, minimum: int) -> None:

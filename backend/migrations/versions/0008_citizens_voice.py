@@ -277,7 +277,8 @@ def _search_index(dialect: str) -> None:
         op.execute("CREATE VIRTUAL TABLE public_search USING fts5(search_text, tokenize = 'unicode61')")
         return
     op.execute(
-        "CREATE TABLE public_search (key bigint PRIMARY KEY, search_text text NOT NULL, "
+        "CREATE TABLE public_search (key bigint PRIMARY KEY, kind smallint NOT NULL, ref_id integer NOT NULL, "
+        "search_text text NOT NULL, "
         "search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED)"
     )
     op.execute("CREATE INDEX ix_public_search_vector ON public_search USING gin (search_vector)")
