@@ -17,8 +17,9 @@ PAR database, published answers to questions), so the public login may read it w
   planner may use through a security-barrier view).
 
 An entry key is ``ref_id * KEY_KINDS + kind`` (:func:`entry_key`). A query is folded into words; an entry
-matches when it has every word as a word prefix (FTS5 ``"w"*``, PostgreSQL ``w:*``), the same rule on both
-stores. Services call :func:`put` / :func:`remove` with the owner's connection when an entry becomes public
+matches when it has every word, the last one as a word prefix (what is being typed: FTS5 ``"w"*``, PostgreSQL
+``w:*``), the same rule on both stores. Matches are listed newest first by the read models (the same order on
+both stores; every match contains every word, so relevance adds little and would cost a score for each match). Services call :func:`put` / :func:`remove` with the owner's connection when an entry becomes public
 or stops being public; read models call :func:`match_sql` to join the index to their public views.
 """
 
@@ -103,21 +104,19 @@ def put(connection: Connection, kind: str, entries: Sequence[tuple[int, str]]) -
         connection.execute(text(sql), rows)
 
 
-def match_sql(dialect: str, kind: str, alias: str = "s") -> tuple[str, str, str]:
+def match_sql(dialect: str, kind: str, alias: str = "s") -> tuple[str, str]:
     """SQL pieces that restrict a query to entries of ``kind`` matching the bound parameter ``:q`` (from
-    :func:`match_param`): (FROM item, WHERE condition, ORDER BY expression, best first). The FROM item exposes
-    ``{alias}.ref_id``."""
+    :func:`match_param`): (FROM item, WHERE condition). The FROM item exposes ``{alias}.ref_id``."""
     number = KINDS[kind]
     if dialect == "sqlite":
-        source = f"(SELECT rowid AS key, rowid / {KEY_KINDS} AS ref_id, bm25(public_search) AS score FROM public_search"
+        source = f"(SELECT rowid / {KEY_KINDS} AS ref_id FROM public_search"
         source += f" WHERE public_search MATCH :q AND rowid % {KEY_KINDS} = {number}) AS {alias}"
-        return source, "1 = 1", f"{alias}.score"
-    condition = f"{alias}.search_vector @@ to_tsquery('simple', :q) AND {alias}.kind = {number}"
-    return f"public_search AS {alias}", condition, f"ts_rank({alias}.search_vector, to_tsquery('simple', :q)) DESC"
+        return source, "1 = 1"
+    return f"public_search AS {alias}", f"{alias}.search_vector @@ to_tsquery('simple', :q) AND {alias}.kind = {number}"
 
 
 def match_param(dialect: str, words: Sequence[str]) -> str:
-    """The bound value of ``:q`` for ``words``: every word as a prefix, all required."""
+    """The bound value of ``:q`` for ``words``: every word required, the last one as a prefix."""
     if dialect == "sqlite":
-        return " AND ".join(f'"{w}"*' for w in words)
-    return " & ".join(f"{w}:*" for w in words)
+        return " AND ".join(f'"{w}"' for w in words[:-1]) + (" AND " if len(words) > 1 else "") + f'"{words[-1]}"*'
+    return " & ".join([*words[:-1], f"{words[-1]}:*"])

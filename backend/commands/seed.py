@@ -32,6 +32,9 @@ from backend.models import User
 from backend.reference.loader import load_reference
 from backend.settings import get_settings
 
+#: demo entries of the PAR database made by `make run` (backend/demo/pardb.py)
+PARDB_DEMO_DOCUMENTS = 2_000
+
 DEMO_USERS = (
     ("admin", ["admin"], "Quản trị hệ thống / System administrator"),
     ("analyst", ["analyst"], "Chuyên viên phân tích / Analyst"),
@@ -39,6 +42,7 @@ DEMO_USERS = (
     ("council", ["council"], "Thành viên hội đồng / Council member"),
     ("leader", ["leader"], "Lãnh đạo Bộ / Ministry leader"),
     ("backcheck", ["backcheck"], "Cán bộ phúc tra / Back-check officer"),
+    ("editor", ["content_editor"], "Biên tập viên nội dung / Content editor"),
 )
 
 
@@ -192,3 +196,9 @@ def seed_demo(args: argparse.Namespace) -> None:
                 if result_set.status != "published":
                     publish_demo(session, result_set.id)  # type: ignore[arg-type]
             _note(", ".join(f"{r.index_code}/{r.unit_scope} v{r.version}" for r in result_sets))
+
+    from backend.demo.pardb import ensure_pardb_demo
+
+    with step("pardb", documents=PARDB_DEMO_DOCUMENTS) as session:
+        made = ensure_pardb_demo(session.connection(), documents=PARDB_DEMO_DOCUMENTS, years=years, seed=args.seed)
+        _note(str(made) if made else "already present")

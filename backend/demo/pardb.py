@@ -141,9 +141,10 @@ def _document(rng: random.Random, year: int, unit: dict[str, Any] | None, topics
     }
 
 
-def _dataset(connection: Connection, seed: int, documents: int) -> int:
+def _dataset(connection: Connection, seed: int, documents: int, years: Sequence[int]) -> int:
     request = {"version": GENERATOR_VERSION, "seed": seed, "documents": documents}
     source_vi, source_en = (t("pardb.demo_source", lang, **request) for lang in ("vi", "en"))
+    request["years"] = list(years)  # type: ignore[assignment]
     parameters = json.dumps(
         {**request, "generator": "backend.demo.pardb", "source_vi": source_vi, "source_en": source_en},
         ensure_ascii=False,
@@ -172,12 +173,24 @@ def remove_pardb_demo(connection: Connection) -> int:
     return len(ids)
 
 
+def ensure_pardb_demo(connection: Connection, *, documents: int, years: Sequence[int], seed: int) -> PardbReport | None:
+    """The demo entries of ``documents``, ``years`` and ``seed``, generated unless exactly these are already there
+    (then None: nothing is written, as ``make run`` expects of a second run)."""
+    found = connection.execute(select(_DATASET.c.parameters).where(_DATASET.c.name == DATASET_NAME)).scalar()
+    if found is not None:
+        stored = json.loads(found or "{}")
+        wanted = {"version": GENERATOR_VERSION, "seed": seed, "documents": documents, "years": list(years)}
+        if all(stored.get(key) == value for key, value in wanted.items()):
+            return None
+    return generate_pardb_demo(connection, documents=documents, years=years, seed=seed)
+
+
 def generate_pardb_demo(connection: Connection, *, documents: int, years: Sequence[int], seed: int) -> PardbReport:
     """``documents`` demo documents spread over ``years`` and the units valid in each, plus the figures of every
     unit and year, replacing an earlier demo dataset of the PAR database (in the caller's transaction)."""
     remove_pardb_demo(connection)
     rng = random.Random(seed)
-    dataset_id = _dataset(connection, seed, documents)
+    dataset_id = _dataset(connection, seed, documents, years)
     topics = list(connection.execute(select(_TOPIC.c.code).order_by(_TOPIC.c.position)).scalars())
     names: dict[str, str] = {str(c): str(n) for c, n in connection.execute(select(_TOPIC.c.code, _TOPIC.c.name_vi))}
     units = _units_by_year(connection, years)

@@ -28,7 +28,8 @@ class ParDocument(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("kind IN ('plan','report','decision','guidance','other')", name="ck_par_document_kind"),
         CheckConstraint("status IN ('published','withdrawn')", name="ck_par_document_status"),
-        Index("ix_par_document_browse", "status", "year", "unit_id"),
+        Index("ix_par_document_browse", "status", "year", "issued_on", "id"),
+        Index("ix_par_document_recent", "status", "issued_on", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

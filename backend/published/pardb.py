@@ -77,7 +77,7 @@ class DocumentPage:
 
 
 def search_documents(session: Session, query: DocumentQuery) -> DocumentPage:
-    """Published documents matching ``query``: best matches first when there are words, else newest first."""
+    """Published documents matching ``query`` (every word, the last as a prefix), newest first."""
     limit = max(1, min(int(query.limit), MAX_RESULTS))
     conditions, params = query.filters()
     words = search.query_words(query.text)
@@ -86,10 +86,10 @@ def search_documents(session: Session, query: DocumentQuery) -> DocumentPage:
     documents = "public_par_document d JOIN dataset ds ON ds.id = d.dataset_id"
     if words:
         dialect = session.connection().dialect.name
-        source, condition, order = search.match_sql(dialect, "document")
+        source, condition = search.match_sql(dialect, "document")
         sql = (
             f"{base}{source} JOIN public_par_document d ON d.id = s.ref_id JOIN dataset ds ON ds.id = d.dataset_id "
-            f"WHERE {condition}{conditions} ORDER BY {order}, d.issued_on DESC, d.id DESC"
+            f"WHERE {condition}{conditions} ORDER BY d.issued_on DESC, d.id DESC"
         )
         params["q"] = search.match_param(dialect, words)
     else:

@@ -262,8 +262,8 @@ def consultation(session: Session, code: str) -> ConsultationView | None:
 
 
 def answered_questions(session: Session, query: str = "", topic: str | None = None, limit: int = 200) -> pd.DataFrame:
-    """Published questions with their answers: every one (newest first), or those matching ``query`` (every
-    word, with or without diacritics; best first), optionally of one topic."""
+    """Published questions with their answers, newest first: every one, or those matching ``query`` (every word,
+    the last as a prefix, with or without diacritics), optionally of one topic."""
     q = public_question.c
     words = search.query_words(query)
     if not words:
@@ -272,11 +272,12 @@ def answered_questions(session: Session, query: str = "", topic: str | None = No
             stmt = stmt.where(q.topic_code == topic)
         return frame_of(session, stmt, public_question)
     dialect = session.connection().dialect.name
-    source, condition, order = search.match_sql(dialect, "question")
+    source, condition = search.match_sql(dialect, "question")
     extra = " AND p.topic_code = :topic" if topic else ""
     sql = (
         f"SELECT p.id, p.topic_code, p.text, p.asked_at, p.answer_vi, p.answer_en, p.published_at FROM {source} "
-        f"JOIN public_question p ON p.id = s.ref_id WHERE {condition}{extra} ORDER BY {order}, p.id DESC LIMIT :limit"
+        f"JOIN public_question p ON p.id = s.ref_id WHERE {condition}{extra} ORDER BY p.published_at DESC, p.id DESC "
+        "LIMIT :limit"
     )
     params: dict[str, Any] = {"q": search.match_param(dialect, words), "limit": limit, "topic": topic}
     typed = text(sql).columns(*[public_question.c[c] for c in QUESTION_COLUMNS])

@@ -13,7 +13,16 @@ from sqlmodel import Session, col, func, select
 from backend.audit import record
 from backend.auth.permissions import Actor, require
 from backend.models import Consultation, ConsultationComment, ConsultationDocument, ParDocument, Topic
-from backend.services.voice_common import BODY_MAX, InputRefused, check_period, load, public_code, require_text, step
+from backend.services.voice_common import (
+    BODY_MAX,
+    InputRefused,
+    check_period,
+    load,
+    public_code,
+    public_link,
+    require_text,
+    step,
+)
 
 #: url path of the public page of consultations (dashboards/public_app.py)
 PUBLIC_PAGE = "consultations"
@@ -178,7 +187,7 @@ def list_consultations(session: Session, *, actor: Actor) -> pd.DataFrame:
             ).group_by(col(ConsultationComment.consultation_id), col(ConsultationComment.moderation))
         ).all()
     }
-    columns = ["id", "code", "title", "status", "opens_at", "closes_at", "pending", "approved", "rejected"]
+    columns = ["id", "code", "title", "status", "opens_at", "closes_at", "pending", "approved", "rejected", "link"]
     records = [
         {
             "id": c.id,
@@ -188,6 +197,7 @@ def list_consultations(session: Session, *, actor: Actor) -> pd.DataFrame:
             "opens_at": c.opens_at,
             "closes_at": c.closes_at,
             **{state: counts.get((c.id or 0, state), 0) for state in ("pending", "approved", "rejected")},
+            "link": public_link(PUBLIC_PAGE, "consultation", c.code),
         }
         for c in session.exec(select(Consultation).order_by(col(Consultation.id).desc())).all()
     ]

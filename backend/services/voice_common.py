@@ -30,6 +30,7 @@ __all__ = [
     "load",
     "province_valid",
     "public_code",
+    "public_link",
     "require_text",
     "step",
 ]
@@ -107,6 +108,13 @@ def check_period(opens_at: dt.datetime, closes_at: dt.datetime) -> tuple[dt.date
     if opens >= closes:
         raise ValidationError.of("voice.errors.bad_period")
     return opens, closes
+
+
+def public_link(page: str, parameter: str, code: str) -> str:
+    """A public link: PUBLIC_BASE_URL (or a relative path) + the public page + ``?parameter=code``."""
+    from backend.settings import get_settings
+
+    return f"{get_settings().public_base_url.rstrip('/')}/{page}?{parameter}={code}"
 
 
 def public_code() -> str:

@@ -14,9 +14,17 @@ from backend.audit import record
 from backend.auth.permissions import Actor, require
 from backend.errors import NotFoundError
 from backend.models import Unit, VoiceAnswer, VoiceItem, VoiceResponse, VoiceSurvey
-from backend.services.voice_common import BODY_MAX, InputRefused, check_period, load, public_code, require_text, step
+from backend.services.voice_common import (
+    BODY_MAX,
+    InputRefused,
+    check_period,
+    load,
+    public_code,
+    public_link,
+    require_text,
+    step,
+)
 from backend.services.voice_templates import ItemSpec, load_templates, parse_items
-from backend.settings import get_settings
 
 #: url path of the public page where citizens answer (dashboards/public_app.py)
 PUBLIC_PAGE = "survey"
@@ -24,8 +32,7 @@ PUBLIC_PAGE = "survey"
 
 def survey_link(code: str) -> str:
     """The public link of a survey: PUBLIC_BASE_URL (or a relative path) + the answering page + its code."""
-    base = get_settings().public_base_url.rstrip("/")
-    return f"{base}/{PUBLIC_PAGE}?survey={code}"
+    return public_link(PUBLIC_PAGE, "survey", code)
 
 
 def create_survey(

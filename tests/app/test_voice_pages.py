@@ -104,7 +104,10 @@ def open_page(page: str, lang: str = "vi", **params: str) -> AppTest:
 
 
 def test_every_public_page_is_tested() -> None:
+    from backend.services import consultations, voice_surveys
+
     assert set(PAGES) == set(HEADERS) | set(VOICE_TITLES)
+    assert {voice_surveys.PUBLIC_PAGE, consultations.PUBLIC_PAGE} <= set(PAGES)  # the links staff publish
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

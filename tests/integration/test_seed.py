@@ -22,6 +22,8 @@ TABLES = (
     "result_set",
     "result_row",
     "app_user",
+    "par_document",
+    "public_search",
 )
 
 
@@ -40,6 +42,7 @@ def test_seed_twice_is_idempotent(tmp_path, monkeypatch) -> None:  # type: ignor
     assert first["unit"] == 125 and first["published_figure"] == 615
     assert first["result_set"] == 6  # SIPAS, PAR provinces, PAR ministries × 2 years
     assert first["answer"] > 100_000
+    assert first["par_document"] == first["public_search"] == 2_000  # the PAR database's demo entries, indexed
     with get_engine(url).connect() as conn:
         statuses = {r[0] for r in conn.execute(text("SELECT status FROM result_set"))}
         kinds = {

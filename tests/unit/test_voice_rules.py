@@ -80,8 +80,9 @@ def test_query_words_and_parameters() -> None:
     words = search.query_words("Kế hoạch  CHUYỂN đổi số " + "x" * 100 + " a b c d e f g h")
     assert words[:4] == ["ke", "hoach", "chuyen", "doi"] and len(words) == search.MAX_QUERY_WORDS
     assert all(len(w) <= search.MAX_WORD for w in words)
-    assert search.match_param("sqlite", ["ke", "hoach"]) == '"ke"* AND "hoach"*'
-    assert search.match_param("postgresql", ["ke", "hoach"]) == "ke:* & hoach:*"
+    assert search.match_param("sqlite", ["ke", "hoach"]) == '"ke" AND "hoach"*'
+    assert search.match_param("postgresql", ["ke", "hoach"]) == "ke & hoach:*"
+    assert search.match_param("sqlite", ["so"]) == '"so"*' and search.match_param("postgresql", ["so"]) == "so:*"
     assert search.query_words("\"'*:&|!()") == []  # nothing of the query language gets through
     assert search.entry_key("question", 7) % search.KEY_KINDS == search.KINDS["question"]
     assert search.ref_id(search.entry_key("document", 12345)) == 12345
@@ -283,3 +284,18 @@ def test_public_tables() -> None:
     )
     wide = figures_table(figures, "en")
     assert list(wide.columns) == ["Indicator", "2023", "2024"] and wide.iloc[0].tolist() == ["Share (%)", 50.0, 60.0]
+
+
+def test_online_surveys_never_reach_the_sipas_figures() -> None:
+    """SIPAS is computed from the sampled survey's tables only: nothing that reads answers for scoring names the
+    online-survey tables (they have their own results, labelled and published apart)."""
+    from backend.settings import REPO_ROOT
+
+    readers = [
+        REPO_ROOT / "backend" / "services" / "inputs.py",
+        *sorted((REPO_ROOT / "backend" / "scoring").glob("*.py")),
+    ]
+    for path in readers:
+        source = path.read_text(encoding="utf-8")
+        for name in ("voice_answer", "voice_response", "VoiceAnswer", "VoiceResponse", "voice_result"):
+            assert name not in source, (path.name, name)

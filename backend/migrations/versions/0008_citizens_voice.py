@@ -396,7 +396,8 @@ def _create_tables() -> None:
         sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_par_document_unit_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_par_document")),
     )
-    op.create_index("ix_par_document_browse", "par_document", ["status", "year", "unit_id"], unique=False)
+    op.create_index("ix_par_document_browse", "par_document", ["status", "year", "issued_on", "id"], unique=False)
+    op.create_index("ix_par_document_recent", "par_document", ["status", "issued_on", "id"], unique=False)
     op.create_index(op.f("ix_par_document_dataset_id"), "par_document", ["dataset_id"], unique=False)
     op.create_index(op.f("ix_par_document_topic_code"), "par_document", ["topic_code"], unique=False)
     op.create_index(op.f("ix_par_document_unit_id"), "par_document", ["unit_id"], unique=False)
