@@ -8,7 +8,8 @@ search index of public entries; the public views; what the anonymous submission 
    PAR INDEX frameworks (data/frameworks/par_*_876.yaml, Quyết định 876/QĐ-BNV), SIPAS and a general topic.
 3. Search index ``public_search`` (backend/search.py): public entries only, folded text; an FTS5 table on
    SQLite, a table with a generated ``tsvector`` and a GIN index on PostgreSQL.
-4. Views (backend/models/public_voice.py): what the public side may see of all this. Aggregates of online
+4. Views (backend/models/public_voice.py): what the public side may see of all this (security barriers on
+   PostgreSQL, except OPEN_VIEWS, whose hidden rows are withdrawn public entries). Aggregates of online
    surveys follow THE visibility rule of ``public_result_set`` (0002): ``status = 'published'`` and
    ``coalesce(publish_at, published_at)`` ≤ now.
 5. ``public_grant`` rows for the views, ``par_topic`` and the search index (on SQLite with its shadow tables);
@@ -137,6 +138,10 @@ VIEWS = {
         "JOIN par_document d ON d.id = l.document_id AND d.status = 'published'"
     ),
 }
+# Views whose hidden rows are no secret: PAR database entries are public as soon as they are added, and hide only
+# once withdrawn (they were public before). PostgreSQL does not flatten a security-barrier view, so its indexes
+# could not order or join a search of 100,000 documents; these two are plain views.
+OPEN_VIEWS = ("public_par_document", "public_par_figure")
 SQLITE_SEARCH = (
     "public_search",
     "public_search_data",
@@ -204,8 +209,8 @@ def upgrade() -> None:
         [{"code": c, "name_vi": vi, "name_en": en, "position": i} for i, (c, vi, en) in enumerate(TOPICS, start=1)],
     )
     _search_index(dialect)
-    barrier = " WITH (security_barrier = true)" if dialect == "postgresql" else ""
     for name, select in VIEWS.items():
+        barrier = " WITH (security_barrier = true)" if dialect == "postgresql" and name not in OPEN_VIEWS else ""
         op.execute(f"CREATE VIEW {name}{barrier} AS " + select.format(visible=VISIBLE[dialect]))
     search = SQLITE_SEARCH if dialect == "sqlite" else ("public_search",)
     grants = sa.table("public_grant", sa.column("object_name"), sa.column("column_name"))
@@ -282,6 +287,7 @@ def _search_index(dialect: str) -> None:
         "search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED)"
     )
     op.execute("CREATE INDEX ix_public_search_vector ON public_search USING gin (search_vector)")
+    op.execute("CREATE INDEX ix_public_search_ref ON public_search (ref_id, kind)")
 
 
 def _submit_role() -> None:
