@@ -5,7 +5,7 @@ installed) on a throwaway PostgreSQL cluster:
    limits): ``--submissions`` survey answers (default 2,000) through ``backend.services.submissions.submit_survey``
    and the submission connection — token check, rate-limit and duplicate queries, keyed hashes, the inserts —
    one after another, and again from 4 threads. Checks: every one accepted, and exactly that many responses and
-   answers in the store.
+   answers in the store. On SQLite also ``--page-submissions`` (default 30) through the page itself (AppTest).
 2. **Search latency** over ``--documents`` generated demo documents (default 100,000, labelled demo): each query
    of ``QUERIES`` (words with and without diacritics, prefixes, a rare word, filters, browsing) ``--repeat``
    times through the public read model and the public connection; median and 95th percentile in ms. Checks: the
@@ -136,6 +136,53 @@ def submissions_per_second(url: str, code: str, count: int) -> dict[str, float]:
     return rates
 
 
+def page_submissions_per_second(url: str, code: str, count: int) -> float:
+    """Answers sent through the public page itself (AppTest: consent, four answers, Send), each from a new
+    browser session. AppTest has no network address (every run is "local"), so the per-address limit is raised
+    for this measurement only; the per-session limit still applies. Checks: every page said thank you and the
+    store holds that many more responses."""
+    from streamlit.testing.v1 import AppTest
+
+    from backend.db import get_engine
+    from backend.settings import REPO_ROOT, get_settings
+    from tests.app.public_helpers import PAGES
+
+    os.environ["VOICE_LIMIT_PER_ADDRESS"] = str(10 * count)
+    os.environ["VOICE_MIN_FILL_SECONDS"] = "0"
+    get_settings.cache_clear()
+    with get_engine(url).connect() as connection:
+        before = connection.execute(text("SELECT count(*) FROM voice_response")).scalar() or 0
+    app = str(REPO_ROOT / "dashboards" / "public_app.py")
+    elapsed = 0.0
+    for n in range(count):
+        at = AppTest.from_file(app, default_timeout=120)
+        at.query_params["survey"] = code
+        at.switch_page(PAGES["survey"]).run()
+        at.checkbox(key=f"survey_{code}_consent").check().run()
+        # every answer different: the same content from one address would be suppressed as a duplicate
+        choice = ("portal", "hotline", "meeting", "social")[n // 125 % 4]
+        values = (
+            ("information", 1 + n % 5),
+            ("simpler", 1 + n // 5 % 5),
+            ("conduct", 1 + n // 25 % 5),
+            ("preferred", choice),
+        )
+        for item, value in values:
+            at.radio(key=f"answer_{code}_{item}").set_value(value)
+        started = time.perf_counter()
+        at.button[0].click().run()
+        elapsed += time.perf_counter() - started
+        said = [m.value for m in (*at.error, *at.warning, *at.exception)]
+        check(not at.exception and len(at.success) == 1, f"a page submission was not accepted: {said}")
+    with get_engine(url).connect() as connection:
+        after = connection.execute(text("SELECT count(*) FROM voice_response")).scalar() or 0
+    check(after - before == count, f"{after - before} responses stored for {count} page submissions")
+    os.environ["VOICE_LIMIT_PER_ADDRESS"] = "30"
+    os.environ.pop("VOICE_MIN_FILL_SECONDS", None)
+    get_settings.cache_clear()
+    return count / elapsed
+
+
 def generate(url: str, documents: int) -> float:
     from backend.db import get_engine
     from backend.demo.pardb import generate_pardb_demo
@@ -200,6 +247,9 @@ def run_store(name: str, url: str, args: argparse.Namespace, submission_url: str
         f"[{name}] submissions accepted from distinct addresses: "
         + ", ".join(f"{label} {rate:,.0f}/s" for label, rate in rates.items())
     )
+    if name == "SQLite" and args.page_submissions:
+        rate = page_submissions_per_second(url, code, args.page_submissions)
+        print(f"[{name}] through the public page (AppTest, the Send click's rerun only): {rate:,.1f}/s")
     seconds = generate(url, args.documents)
     print(f"[{name}] {args.documents:,} demo documents generated and indexed in {seconds:.1f} s")
     print(
@@ -214,6 +264,7 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--submissions", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--page-submissions", type=int, default=30, help="answers sent through the page (0: none)")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-voice-") as folder:
