@@ -84,6 +84,33 @@ def get_public_engine(url: str | None = None) -> Engine:
     return engine
 
 
+@lru_cache(maxsize=8)
+def get_submission_engine(url: str | None = None) -> Engine:
+    """The engine of citizens' anonymous submissions for ``url`` (default: the settings' submission URL).
+
+    SQLite: the store's file with the submission authorizer (INSERT into the submission tables, SELECT on what
+    checking them needs, nothing else). PostgreSQL: a login role of ``par_submit``. Without a submission URL on
+    PostgreSQL there is no such engine: the owner's login is never used for anonymous writes."""
+    from backend.errors import DomainError
+    from backend.submission_access import connect_submitter, refuse_powerful_login
+
+    settings = get_settings()
+    url = url or settings.effective_submission_database_url
+    if not url:
+        raise DomainError.of("voice.store.submit_url_missing")
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if not database or database == ":memory:":
+            raise ValueError("the submission engine needs a SQLite file, not an in-memory store")
+        path = Path(database)
+        return create_engine(
+            "sqlite://", creator=lambda: connect_submitter(path), poolclass=QueuePool, echo=settings.sql_echo
+        )
+    engine = create_engine(url, echo=settings.sql_echo, pool_pre_ping=True)
+    event.listen(engine, "connect", refuse_powerful_login)
+    return engine
+
+
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error."""

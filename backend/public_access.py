@@ -33,8 +33,15 @@ ALL_COLUMNS = "*"
 #: tables a public login must not be able to read (checked on every new PostgreSQL connection)
 _NEVER_PUBLIC = ("result_set", "result_row", "app_user", "survey_form", "audit_log")
 
-#: harmless read-only pragmas SQLAlchemy issues on connect (``PRAGMA read_uncommitted`` with no value)
-_PRAGMAS_READ = frozenset({"read_uncommitted"})
+#: harmless read-only pragmas SQLAlchemy issues on connect (``PRAGMA read_uncommitted`` with no value) and
+#: SQLite's FTS5 reads when it opens a full-text table (``PRAGMA data_version``)
+_PRAGMAS_READ = frozenset({"read_uncommitted", "data_version"})
+#: When FTS5 opens a full-text table (the search index of migration 0008) it prepares a statement that updates
+#: sqlite_master by its ROWID; the authorizer must allow that check (the UPDATE of sqlite_master's columns and the
+#: read of its ROWID, nothing else of it), or no full-text table can be read. Nothing can write it: the connection
+#: is read-only (mode=ro, query_only) and sqlite_master is never writable without PRAGMA writable_schema, which is
+#: denied.
+_SCHEMA_TABLE = "sqlite_master"
 
 
 def read_grants(connection: sqlite3.Connection) -> dict[str, frozenset[str]]:
@@ -69,8 +76,12 @@ class PublicAuthorizer:
         if action in self._ALLOWED:
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_READ:
+            if arg1 == _SCHEMA_TABLE and arg2 == "ROWID" and db_name == "main":
+                return sqlite3.SQLITE_OK
             return sqlite3.SQLITE_OK if self.may_read(arg1 or "", arg2 or "", db_name, source) else sqlite3.SQLITE_DENY
         if action == sqlite3.SQLITE_PRAGMA and arg1 in _PRAGMAS_READ and arg2 is None:
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_UPDATE and arg1 == _SCHEMA_TABLE and db_name == "main" and source is None:
             return sqlite3.SQLITE_OK
         return sqlite3.SQLITE_DENY
 

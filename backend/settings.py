@@ -71,7 +71,9 @@ class Settings(BaseSettings):
         "file system as RELEASES_DIR (a release is one atomic rename).",
     )
     public_base_url: str = Field(
-        default="", description="Public address of the site (https://…), written into the kits' citations."
+        default="",
+        description="Public address of the site (https://…) as readers reach it: the press kits' citations "
+        "(…/releases/…) and the links of online surveys; empty: relative links.",
     )
     open_data_licence: str = Field(default="CC-BY-4.0", description="Licence id of the open data (SPDX).")
     open_data_licence_title: str = Field(
@@ -99,8 +101,50 @@ class Settings(BaseSettings):
     audit_check_minutes: int = Field(
         default=60, ge=1, description="The internal app re-checks the audit hash chain this often (and at start-up)."
     )
+    submission_database_url: str = Field(
+        default="",
+        description=(
+            "URL citizens' anonymous submissions are written with: a login role that is a member of par_submit "
+            "(PostgreSQL). Empty on SQLite: the store's file, opened with the submission authorizer."
+        ),
+    )
+    submission_database_password: SecretStr = Field(
+        default=SecretStr(""),
+        description="Password of SUBMISSION_DATABASE_URL's user, kept out of the URL (any characters).",
+    )
+    personal_data_key: SecretStr = Field(
+        default=SecretStr(""),
+        description=(
+            "Secret (at least 32 characters, no default) from which the keys of personal data are derived: the "
+            "salted hashes and the encrypted copies of contact details and phone numbers, and the hashes of "
+            "citizens' network addresses. Without it the public forms accept nothing (backend/personal.py)."
+        ),
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Comma-separated addresses of reverse proxies (e.g. 127.0.0.1 behind nginx) whose X-Forwarded-For "
+            "header names the citizen's address; empty: the connection's own address is used."
+        ),
+    )
+    voice_limit_per_address: int = Field(
+        default=30, ge=1, description="Submissions accepted from one network address per window (all forms)."
+    )
+    voice_limit_per_session: int = Field(
+        default=5, ge=1, description="Submissions accepted from one browser session per window (all forms)."
+    )
+    voice_window_minutes: int = Field(default=60, ge=1, description="Length of the rate-limit window (minutes).")
+    voice_min_fill_seconds: float = Field(
+        default=3.0, ge=0, description="A form sent sooner than this after it was shown is taken for a robot's."
+    )
+    voice_form_max_age_minutes: int = Field(
+        default=180, ge=1, description="A form older than this is refused (shown again with a fresh token)."
+    )
+    voice_min_cell: int = Field(
+        default=10, ge=1, description="Online-survey figures from fewer answers than this are not published."
+    )
 
-    @field_validator("database_url", "public_database_url")
+    @field_validator("database_url", "public_database_url", "submission_database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
         if value and not value.startswith(("sqlite", "postgresql")):
@@ -124,6 +168,16 @@ class Settings(BaseSettings):
         a PostgreSQL store has no public URL until an administrator has created the login role."""
         if self.public_database_url:
             return with_password(self.public_database_url, self.public_database_password.get_secret_value())
+        store = self.effective_database_url
+        return store if store.startswith("sqlite") else ""
+
+    @property
+    def effective_submission_database_url(self) -> str:
+        """The URL anonymous submissions are written with: SUBMISSION_DATABASE_URL (with its password), else
+        the store itself when it is SQLite (opened with the submission authorizer by
+        ``backend.db.get_submission_engine``), else empty: never the owner's PostgreSQL login."""
+        if self.submission_database_url:
+            return with_password(self.submission_database_url, self.submission_database_password.get_secret_value())
         store = self.effective_database_url
         return store if store.startswith("sqlite") else ""
 

@@ -19,7 +19,7 @@ import streamlit as st
 
 from backend.db import get_public_engine, session_scope
 from backend.frameworks.spec import FrameworkSpec
-from backend.published import about, profile, sources, store, trends, views
+from backend.published import about, pardb, profile, sources, store, trends, views, voice, voice_tables
 from backend.published.sets import Catalogue, ResultSetInfo
 from backend.published.tables import SetTables
 from backend.reference.lineage import Lineage
@@ -188,3 +188,86 @@ def archipelagos() -> tuple[dict[str, Any], ...]:
     from geo.loader import ARCHIPELAGOS
 
     return ARCHIPELAGOS
+
+
+# ---- citizens' voice and the PAR database (issue 11) ---------------------------------------------------
+# Read through the same public engine; cached for VOICE_TTL seconds (what is public changes with staff actions
+# and open periods, so these are time-dependent like the catalogue).
+
+VOICE_TTL = 5
+
+
+@st.cache_data(ttl=VOICE_TTL, show_spinner=False)
+def voice_surveys(db: str) -> pd.DataFrame:
+    with _session(db) as session:
+        return voice.surveys(session)
+
+
+@st.cache_data(ttl=VOICE_TTL, show_spinner=False)
+def voice_form(db: str, code: str) -> voice.SurveyForm | None:
+    with _session(db) as session:
+        return voice.survey_form(session, code)
+
+
+@st.cache_data(ttl=VOICE_TTL, show_spinner=False)
+def voice_results(db: str) -> pd.DataFrame:
+    with _session(db) as session:
+        return voice.published_results(session)
+
+
+@st.cache_data(ttl=VOICE_TTL, show_spinner=False)
+def voice_result_table(db: str, result_id: int, code: str, lang: str) -> pd.DataFrame:
+    """The published figures of one version, ready to show (empty once withdrawn)."""
+    form = voice_form(db, code)
+    with _session(db) as session:
+        rows = voice.result_rows(session, result_id)
+    return voice_tables.results_table(rows, form, units(db), lang) if form else pd.DataFrame()
+
+
+@st.cache_data(ttl=VOICE_TTL, show_spinner=False)
+def consultations(db: str) -> pd.DataFrame:
+    with _session(db) as session:
+        return voice.consultations(session)
+
+
+@st.cache_data(ttl=VOICE_TTL, show_spinner=False)
+def consultation(db: str, code: str) -> voice.ConsultationView | None:
+    with _session(db) as session:
+        return voice.consultation(session, code)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def topics(db: str) -> pd.DataFrame:
+    with _session(db) as session:
+        return voice.topics(session)
+
+
+@st.cache_data(ttl=VOICE_TTL, max_entries=256, show_spinner=False)
+def questions(db: str, query: str, topic: str | None) -> pd.DataFrame:
+    with _session(db) as session:
+        return voice.answered_questions(session, query, topic)
+
+
+@st.cache_data(ttl=VOICE_TTL, max_entries=256, show_spinner=False)
+def pardb_search(db: str, query: pardb.DocumentQuery) -> pardb.DocumentPage:
+    with _session(db) as session:
+        return pardb.search_documents(session, query)
+
+
+@st.cache_data(ttl=VOICE_TTL, max_entries=256, show_spinner=False)
+def pardb_links(db: str, document_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The PAR criteria of a document and the self-assessment evidence its units show."""
+    with _session(db) as session:
+        return pardb.criteria_of(session, [document_id]), pardb.evidence_of(session, [document_id])
+
+
+@st.cache_data(ttl=VOICE_TTL, max_entries=256, show_spinner=False)
+def pardb_figures(db: str, unit_id: int | None) -> pd.DataFrame:
+    with _session(db) as session:
+        return pardb.figures(session, unit_id=unit_id, national=unit_id is None)
+
+
+@st.cache_data(ttl=VOICE_TTL, show_spinner=False)
+def pardb_facets(db: str) -> pardb.Facets:
+    with _session(db) as session:
+        return pardb.facets(session)

@@ -51,6 +51,49 @@ PAGES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     ),
     "preview": ("internal_pages/preview.py", "staff.nav.preview", ":material/visibility:", ("preview_own_unit",)),
     "users": ("internal_pages/users.py", "staff.nav.users", ":material/manage_accounts:", ("manage_users",)),
+    # citizens' voice and the PAR database (issue 11)
+    "voice_surveys": (
+        "internal_pages/voice_surveys.py",
+        "voice.staff.nav.surveys",
+        ":material/rate_review:",
+        ("voice_edit",),
+    ),
+    "voice_results": (
+        "internal_pages/voice_results.py",
+        "voice.staff.nav.results",
+        ":material/insights:",
+        ("voice_view_results",),
+    ),
+    "moderation": (
+        "internal_pages/moderation.py",
+        "voice.staff.nav.moderation",
+        ":material/shield:",
+        ("voice_moderate",),
+    ),
+    "consultations": (
+        "internal_pages/voice_consultations.py",
+        "voice.staff.nav.consultations",
+        ":material/forum:",
+        ("voice_edit",),
+    ),
+    "questions": (
+        "internal_pages/voice_questions.py",
+        "voice.staff.nav.questions",
+        ":material/contact_support:",
+        ("voice_edit",),
+    ),
+    "par_database": (
+        "internal_pages/par_database.py",
+        "voice.staff.nav.pardb",
+        ":material/library_books:",
+        ("pardb_edit",),
+    ),
+    "evidence_sharing": (
+        "internal_pages/evidence_sharing.py",
+        "voice.staff.nav.sharing",
+        ":material/share:",
+        ("share_evidence",),
+    ),
     "audit": ("internal_pages/audit.py", "internal.nav.audit", ":material/receipt_long:", ("view_audit",)),
     "account": ("internal_pages/account.py", "staff.nav.account", ":material/person:", ()),
 }
@@ -141,6 +184,7 @@ try:
 except DomainError as exc:
     st.error(exc.message(lang()))
     st.stop()
+
 
 actor = current_actor()
 if actor is None:

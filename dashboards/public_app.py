@@ -39,11 +39,17 @@ PAGES: dict[str, tuple[str, str, str, bool]] = {
     "compare": ("compare.py", "nav.compare", ":material/compare_arrows:", True),
     "methodology": ("methodology.py", "nav.methodology", ":material/menu_book:", False),
     "record": ("record.py", "nav.record", ":material/verified:", False),
+    "survey": ("survey.py", "voice.nav.survey", ":material/rate_review:", False),
+    "survey_results": ("survey_results.py", "voice.nav.results", ":material/insights:", False),
+    "consultations": ("consultations.py", "voice.nav.consultations", ":material/forum:", False),
+    "questions": ("questions.py", "voice.nav.questions", ":material/contact_support:", False),
+    "par_database": ("par_database.py", "voice.nav.pardb", ":material/library_books:", False),
 }
 SECTIONS = {
     "nav.section.results": ("overview", "map", "rankings", "trends"),
     "nav.section.units": ("province", "ministry", "compare"),
     "nav.section.about": ("methodology", "record"),
+    "voice.nav.section": ("survey", "survey_results", "consultations", "questions", "par_database"),
 }
 
 

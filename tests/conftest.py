@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from backend.db import get_engine, get_public_engine, migrate, session_scope
+from backend.db import get_engine, get_public_engine, get_submission_engine, migrate, session_scope
 from backend.reference.loader import load_reference
 from backend.settings import REPO_ROOT, get_settings
 
@@ -34,6 +34,7 @@ def clear_caches() -> None:
     get_settings.cache_clear()
     get_engine.cache_clear()
     get_public_engine.cache_clear()
+    get_submission_engine.cache_clear()
 
 
 def _point_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:

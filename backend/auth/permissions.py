@@ -15,6 +15,10 @@ Roles (internal app):
     unit_officer  a province's or ministry's officer, scoped to that unit (``<unit kind>:<code>``): scores
                   its own unit, explains adjustments, previews its own result between approval and publication
     backcheck     back-check (phúc tra) staff: the only role that sees respondents' phone numbers
+    content_editor  citizens' voice and the PAR database (issue 11): makes online surveys, consultations and
+                  answers to questions, moderates citizens' texts, computes online-survey aggregates (which a
+                  leader approves and publishes like any result), adds and corrects PAR database entries;
+                  the only role that may read a citizen's contact detail
     system        not a person: demo seeding and the server's own jobs (the release at the minute; reports and
                   press kits from the command line); never logs in; its result sets can never be approved
 
@@ -60,11 +64,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the press kit privately and releasing it at the set's publication time
     "draft_report": frozenset({"analyst", "leader", "admin", "system"}),
     "prepare_release": frozenset({"leader", "admin", "system"}),
+    # citizens' voice and the PAR database (issue 11)
+    "voice_edit": frozenset({"content_editor"}),
+    "voice_moderate": frozenset({"content_editor"}),
+    "voice_view_contacts": frozenset({"content_editor"}),
+    "voice_view_results": frozenset({"content_editor", "leader", "admin"}),
+    "pardb_edit": frozenset({"content_editor"}),
+    "share_evidence": frozenset({"unit_officer"}),
 }
 
 #: actions checked against a unit as well: a grant with scope ``*`` covers every unit, a unit officer's grant
 #: covers its own unit only
-UNIT_SCOPED = frozenset({"self_assess", "explain", "preview_own_unit", "view_assessments", "appraise_unit"})
+UNIT_SCOPED = frozenset(
+    {"self_assess", "explain", "preview_own_unit", "view_assessments", "appraise_unit", "share_evidence"}
+)
 ALL_UNITS = "*"
 SYSTEM = "system"
 

@@ -40,6 +40,9 @@ from backend.models import User
 from backend.reference.loader import load_reference
 from backend.settings import get_settings
 
+#: demo entries of the PAR database made by `make run` (backend/demo/pardb.py)
+PARDB_DEMO_DOCUMENTS = 2_000
+
 #: username, role, unit scopes (unit roles only); full names from the catalogue (``store.seed.user.<username>``).
 #: One login per role; the unit officer is Hà Nội's (the 34-province unit of 2025 and the 63-province unit
 #: before the merger of 2025-07-01).
@@ -52,6 +55,7 @@ DEMO_USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("leader", "leader", ()),
     ("backcheck", "backcheck", ()),
     ("unit_hanoi", "unit_officer", ("province_34:01", "province_63:01")),
+    ("editor", "content_editor", ()),
 )
 
 
@@ -247,3 +251,8 @@ def seed_demo(args: argparse.Namespace) -> None:
         with step("demo_history") as session:
             added = record_demo_history(session, actor=Actor.system(), dataset=dataset_name, years=history)
             _note(f"{added} demo self-assessments recorded as final ({history[0]}-{history[-1]})")
+    from backend.demo.pardb import ensure_pardb_demo
+
+    with step("pardb", documents=PARDB_DEMO_DOCUMENTS) as session:
+        made = ensure_pardb_demo(session.connection(), documents=PARDB_DEMO_DOCUMENTS, years=years, seed=args.seed)
+        _note(str(made) if made else "already present")

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import backend.models  # noqa: F401  (registers every table)
 from backend.db import get_engine
+from backend.search import modelled
 from backend.settings import get_settings
 
 config = context.config
@@ -20,6 +21,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

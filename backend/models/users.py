@@ -16,6 +16,7 @@ ROLES = (
     "data_officer",
     "unit_officer",
     "backcheck",
+    "content_editor",
 )
 #: roles whose grant names one unit (``<unit kind>:<code>``) instead of the whole country (``*``)
 UNIT_ROLES = ("unit_officer",)
@@ -42,7 +43,7 @@ class UserRole(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", "role", "scope", name="uq_user_role"),
         CheckConstraint(
-            "role IN ('admin','leader','council','appraiser','analyst','data_officer','unit_officer','backcheck')",
+            "role IN ('admin','leader','council','appraiser','analyst','data_officer','unit_officer','backcheck','content_editor')",
             name="ck_user_role",
         ),
     )

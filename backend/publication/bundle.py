@@ -22,7 +22,8 @@ from functools import cached_property
 import pandas as pd
 from sqlmodel import Session
 
-from backend.auth.permissions import Actor, require
+from backend.auth.access import authorize
+from backend.auth.permissions import Actor
 from backend.errors import DomainError, NotFoundError
 from backend.models import ResultSet
 from backend.published import profile, store, views
@@ -103,7 +104,7 @@ def check_releasable(session: Session, result_set_id: int) -> ResultSet:
 
 def load_bundle(session: Session, result_set_id: int, *, actor: Actor, action: str) -> Bundle:
     """The bundle of an approved (or scheduled, or published) set, for an actor allowed to do ``action``."""
-    require(actor, action)
+    actor = authorize(session, actor, action)
     stored = check_releasable(session, result_set_id)
     tables = stored_tables(session, result_set_id)
     catalogue = store.catalogue(session)

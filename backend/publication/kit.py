@@ -67,7 +67,7 @@ def _files(bundle: Bundle, base_url: str) -> dict[str, bytes]:
     """Every file of the kit but index.json: path → bytes."""
     info = bundle.info
     name = stem(bundle)
-    url = f"{base_url.rstrip('/')}/{release_path(bundle)}/" if base_url else ""
+    url = f"{base_url.rstrip('/')}/releases/{release_path(bundle)}/" if base_url else ""
     metas = {lang: metadata(bundle, lang, url) for lang in LANGS}
     (_, wide), (_, long) = opendata.sheets(bundle.tables, bundle.units)
     sdmx = opendata.sdmx_frame(bundle.tables)

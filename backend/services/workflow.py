@@ -167,7 +167,7 @@ def _check_rules(
         raise ValidationError.of("approval.publish_past")
     if action == "withdraw":
         public_from = result_set.publish_at or result_set.published_at
-        if public_from is None or _utc(public_from) <= now:
+        if public_from is None or as_utc(public_from) <= now:
             raise DomainError.of("approval.immutable")
 
 
@@ -193,7 +193,7 @@ def transition(
         raise _conflict(fresh, result_set, action)
     if result_set.status not in sources:
         raise _wrong_status(action, result_set)
-    when = _utc(publish_at) if publish_at is not None else None
+    when = as_utc(publish_at) if publish_at is not None else None
     _check_rules(session, fresh, result_set, action, reason, when)
     now = dt.datetime.now(dt.UTC)
     values: dict[str, object] = {"status": target, "lock_version": version + 1}
@@ -202,7 +202,7 @@ def transition(
         values["publish_at"] = when
         detail["publish_at"] = when
     if action == "publish":
-        scheduled = _utc(result_set.publish_at) if result_set.publish_at else None
+        scheduled = as_utc(result_set.publish_at) if result_set.publish_at else None
         chosen = when or (scheduled if scheduled and scheduled > now else now)
         values.update(publish_at=chosen, published_at=now)
         detail["publish_at"] = chosen
@@ -243,7 +243,7 @@ def _conflict(actor: Actor, result_set: ResultSet, action: str) -> ConflictError
     )
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
+def as_utc(moment: dt.datetime) -> dt.datetime:
     """Times are stored as aware UTC; a naive time is taken to be UTC."""
     return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
@@ -259,7 +259,7 @@ def publish_demo(session: Session, result_set_id: int, *, publish_at: dt.datetim
     authorize(session, Actor.system(), "seed_demo")
     now = dt.datetime.now(dt.UTC)
     previous = result_set.status
-    when = _utc(publish_at) if publish_at else now
+    when = as_utc(publish_at) if publish_at else now
     table = ResultSet.__table__  # type: ignore[attr-defined]
     session.connection().execute(
         update(table)

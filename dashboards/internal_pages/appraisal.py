@@ -25,7 +25,7 @@ if actor.can("open_round"):
             t("staff.appraise.scope"),
             ["province", "ministry"],
             key="round_scope",
-            format_func=lambda s: t(f"scope.{s}"),
+            format_func={s: t(f"scope.{s}") for s in ("province", "ministry")}.get,
         )
         dataset = cols[2].text_input(t("staff.appraise.dataset"), key="round_dataset")
         submit_day = st.date_input(

@@ -95,7 +95,7 @@ def step_form(actor: Actor, result_set_id: int, status: str, version: int, key: 
         possible,
         horizontal=True,
         key=f"{key}_action",
-        format_func=lambda a: t(f"auth.action.{a}"),
+        format_func={a: t(f"auth.action.{a}") for a in possible}.get,  # labels made in the reader's language now
     )
     reason = st.text_area(t("internal.sets.reason"), key=f"{key}_reason", max_chars=2000)
     publish_at = None

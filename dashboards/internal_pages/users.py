@@ -37,7 +37,9 @@ with st.expander(t("staff.users.add"), icon=":material/person_add:"):
     username = st.text_input(t("staff.users.col.username"), key="new_username", max_chars=64)
     full_name = st.text_input(t("staff.users.col.full_name"), key="new_full_name")
     email = st.text_input(t("staff.users.col.email"), key="new_email")
-    roles = st.multiselect(t("staff.users.roles"), ROLES, key="new_roles", format_func=lambda r: t(f"staff.role.{r}"))
+    roles = st.multiselect(
+        t("staff.users.roles"), ROLES, key="new_roles", format_func={r: t(f"staff.role.{r}") for r in ROLES}.get
+    )
     scope = st.text_input(t("staff.users.scope"), value="*", key="new_scope", help=t("staff.users.scope_help"))
     if st.button(t("staff.users.create"), key="create_user", type="primary"):
         password = ia.generated_password()
@@ -69,7 +71,9 @@ if not users.empty:
             password=password,
             reason=reason,
         )
-    role = st.selectbox(t("staff.users.role"), ROLES, key="grant_role", format_func=lambda r: t(f"staff.role.{r}"))
+    role = st.selectbox(
+        t("staff.users.role"), ROLES, key="grant_role", format_func={r: t(f"staff.role.{r}") for r in ROLES}.get
+    )
     unit = st.text_input(t("staff.users.scope"), value="*", key="grant_scope", help=t("staff.users.scope_help"))
     grant, revoke = st.columns(2)
     if grant.button(t("staff.users.grant"), key="grant_go"):

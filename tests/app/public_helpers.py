@@ -13,18 +13,21 @@ from backend.settings import REPO_ROOT
 APP = str(REPO_ROOT / "dashboards" / "public_app.py")
 
 
-def _app_pages() -> dict[str, str]:
-    """url path -> page file, read from ``PAGES`` in dashboards/public_app.py (importing it would run it)."""
+def _registry() -> dict[str, tuple[str, str, str, bool]]:
+    """``PAGES`` of dashboards/public_app.py: url path -> (file, title key, icon, shows result sets), read from
+    the source (importing it would run it)."""
     tree = ast.parse((REPO_ROOT / "dashboards" / "public_app.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "PAGES":
             assert node.value is not None
-            return {url: f"app_pages/{spec[0]}" for url, spec in ast.literal_eval(node.value).items()}
+            return dict(ast.literal_eval(node.value))
     raise LookupError("PAGES not found in dashboards/public_app.py")
 
 
 #: every page of the public app: url path -> file (the navigation registry of dashboards/public_app.py)
-PAGES = _app_pages()
+PAGES = {url: f"app_pages/{spec[0]}" for url, spec in _registry().items()}
+#: the pages that show result sets (and so carry the demo banner when the sets are demo data)
+RESULT_PAGES = [url for url, spec in _registry().items() if spec[3]]
 
 
 def run_page(page: str, **params: str) -> AppTest:

@@ -12,7 +12,7 @@ from backend.cli import main
 from backend.commands import seed
 from backend.db import get_engine, get_public_engine
 from backend.i18n import t
-from tests.app.public_helpers import PAGES, run_page
+from tests.app.public_helpers import PAGES, RESULT_PAGES, run_page
 from tests.conftest import clear_caches, public_login
 from tests.pg import PostgresServer
 
@@ -21,7 +21,6 @@ pytestmark = pytest.mark.pg
 #: the seed `make run` runs, on two demo years across the 2025 reorganisation (63 → 34 provinces,
 #: merged ministries) and with fewer bootstrap replicates to keep the suite fast
 SEED = ["seed", "--years", "2024-2025", "--scale", "small", "--seed", "20251", "--bootstrap", "20"]
-RESULT_PAGES = [page for page in PAGES if page not in ("methodology", "record")]
 
 
 @pytest.fixture(scope="module")

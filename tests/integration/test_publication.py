@@ -175,7 +175,7 @@ def ministry_kit(factory: tuple[str, dict], tmp_path_factory: pytest.TempPathFac
         bundle = load_bundle(
             session, set_id(factory, "PAR_INDEX", "ministry", 2024), actor=SYSTEM, action="prepare_release"
         )
-        index = write_kit(bundle, folder, base_url="https://example.test/releases")
+        index = write_kit(bundle, folder, base_url="https://example.test")
     return folder, index
 
 
@@ -260,7 +260,7 @@ def test_kit_is_reproducible(
     factory: tuple[str, dict], db: Session, tmp_path: Path, ministry_kit: tuple[Path, dict]
 ) -> None:
     bundle = load_bundle(db, set_id(factory, "PAR_INDEX", "ministry", 2024), actor=SYSTEM, action="prepare_release")
-    again = write_kit(bundle, tmp_path / "again", base_url="https://example.test/releases")
+    again = write_kit(bundle, tmp_path / "again", base_url="https://example.test")
     assert again["files"] == ministry_kit[1]["files"]
 
 

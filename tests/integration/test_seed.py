@@ -23,11 +23,13 @@ TABLES = (
     "result_row",
     "app_user",
 )
+#: the PAR database's demo entries (migration 0008), counted by the idempotency test
+PARDB_TABLES = ("par_document", "public_search")
 
 
-def _counts(url: str) -> dict[str, int]:
+def _counts(url: str, tables: tuple[str, ...] = TABLES) -> dict[str, int]:
     with get_engine(url).connect() as conn:
-        return {t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()) for t in TABLES}
+        return {t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()) for t in tables}
 
 
 @pytest.mark.slow
@@ -36,10 +38,11 @@ def test_seed_twice_is_idempotent(tmp_path, monkeypatch) -> None:  # type: ignor
     monkeypatch.setenv("DATABASE_URL", url)  # restored after the test (the CLI option sets it for the process)
     args = ["--database-url", url, "seed", "--years", "2024-2025", "--scale", "small", "--bootstrap", "0", "--no-users"]
     assert main(args) == 0
-    first = _counts(url)
+    first = _counts(url, TABLES + PARDB_TABLES)
     assert first["unit"] == 125 and first["published_figure"] == 615
     assert first["result_set"] == 6  # SIPAS, PAR provinces, PAR ministries × 2 years
     assert first["answer"] > 100_000
+    assert first["par_document"] == first["public_search"] == 2_000  # the PAR database's demo entries, indexed
     with get_engine(url).connect() as conn:
         statuses = {r[0] for r in conn.execute(text("SELECT status FROM result_set"))}
         kinds = {
@@ -50,7 +53,7 @@ def test_seed_twice_is_idempotent(tmp_path, monkeypatch) -> None:  # type: ignor
         }
     assert statuses == {"published"} and kinds == {"demo"}
     assert main(args) == 0
-    assert _counts(url) == first
+    assert _counts(url, TABLES + PARDB_TABLES) == first
     get_engine(url).dispose()
     get_engine.cache_clear()
     get_settings.cache_clear()
