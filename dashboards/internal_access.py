@@ -149,9 +149,12 @@ def transition(
             publish_at=publish_at,
             expected_version=expected_version,
         )
-    from backend.publication.release import prepare_after_transition
+    from backend.publication.release import PREPARE_AFTER, prepare_after_transition
 
-    prepare_after_transition(result_set_id, action, actor=actor)  # the kit, privately; released at its minute
+    if action in PREPARE_AFTER:  # the kit, built privately in the background; released at its minute
+        threading.Thread(
+            target=prepare_after_transition, args=(result_set_id, action), kwargs={"actor": actor}, daemon=True
+        ).start()
 
 
 def approval_panel(actor: Actor, result_set_id: int) -> panel.ApprovalPanel:

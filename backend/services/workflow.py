@@ -165,10 +165,6 @@ def _check_rules(
         raise ValidationError.of("approval.schedule_future")
     if action == "publish" and publish_at is not None and publish_at < now - _PAST_TOLERANCE:
         raise ValidationError.of("approval.publish_past")
-    if action == "withdraw":
-        public_from = result_set.publish_at or result_set.published_at
-        if public_from is None or as_utc(public_from) <= now:
-            raise DomainError.of("approval.immutable")
 
 
 def transition(

@@ -86,6 +86,9 @@ def show_error(exc: DomainError) -> None:
 def step_form(actor: Actor, result_set_id: int, status: str, version: int, key: str) -> None:
     """The next steps ``actor`` may take on a set (a reason where needed; the publication date and hour in
     Vietnam time), sent with the version shown, so a set changed meanwhile is not acted on."""
+    done = st.session_state.pop(f"{key}_done", None)
+    if done:  # the step taken in the previous run (kept across the rerun that shows the set's new state)
+        st.success(done)
     possible = ia.possible_actions(actor, status)
     if not possible:
         return
@@ -112,5 +115,5 @@ def step_form(actor: Actor, result_set_id: int, status: str, version: int, key: 
         except DomainError as exc:
             show_error(exc)
         else:
-            st.success(t("internal.sets.done"))
+            st.session_state[f"{key}_done"] = t("internal.sets.done")
             st.rerun()

@@ -82,14 +82,15 @@ def test_apps_never_migrate() -> None:
 
 
 def _store_with_history(session: Session) -> None:
-    from backend.auth.permissions import Actor
     from backend.services.workflow import transition
+    from tests.factories import make_user
     from tests.factories_results import make_results
 
     made = make_results(session, with_hidden=True)
     draft = session.exec(select(ResultSet).where(ResultSet.status == "draft")).scalars().first()
     assert draft is not None and made.hidden_ids
-    transition(session, actor=Actor("a", frozenset({"appraiser"})), result_set_id=int(draft.id or 0), action="appraise")
+    appraiser = make_user(session, "a", "appraiser")  # roles are read from the store on every action
+    transition(session, actor=appraiser, result_set_id=int(draft.id or 0), action="appraise")
 
 
 def test_sqlite_backup_and_restore_keep_the_audit_chain(session: Session, store_url: str, tmp_path: Path) -> None:

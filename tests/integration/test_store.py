@@ -214,3 +214,31 @@ def test_long_values_are_kept_and_a_lossy_downgrade_is_refused(any_url: str) -> 
         assert conn.execute(text("SELECT scope_code FROM published_figure")).scalar() == LONG_AGGREGATE
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema_state(any_url)[1]
         assert conn.execute(text("SELECT count(*) FROM public_result_set")).scalar() == 0
+
+
+def test_a_public_set_keeps_its_figures_and_may_only_be_withdrawn(any_url: str) -> None:
+    """Both stores: once public, a published set's figures, times and erratum never change; its status may still
+    go to withdrawn (taken down with a reason, audited by the service), nothing else."""
+    import datetime as dt
+
+    from sqlalchemy.exc import DBAPIError
+
+    from tests.factories import make_result_set
+
+    _loaded(any_url)
+    moment = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    with session_scope(get_engine(any_url)) as session:
+        rs = make_result_set(session, kind="official", status="published", publish_at=moment, published_at=moment)
+        set_id = int(rs.id or 0)
+    for statement in (
+        f"UPDATE result_set SET erratum = 'x' WHERE id = {set_id}",
+        f"UPDATE result_set SET status = 'withdrawn', published_at = publish_at + INTERVAL '1 day' WHERE id = {set_id}"
+        if any_url.startswith("postgresql")
+        else f"UPDATE result_set SET status = 'withdrawn', published_at = '2030-01-01' WHERE id = {set_id}",
+        f"UPDATE result_set SET status = 'draft' WHERE id = {set_id}",
+    ):
+        with pytest.raises(DBAPIError), get_engine(any_url).begin() as conn:
+            conn.execute(text(statement))
+    with get_engine(any_url).begin() as conn:
+        conn.execute(text(f"UPDATE result_set SET status = 'withdrawn' WHERE id = {set_id}"))
+        assert conn.execute(text(f"SELECT status FROM result_set WHERE id = {set_id}")).scalar() == "withdrawn"

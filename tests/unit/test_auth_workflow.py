@@ -225,8 +225,9 @@ def test_system_sets_are_never_approved_and_publish_rules(session: Session) -> N
         )
     public = transition(session, actor=leader, result_set_id=int(rs.id or 0), action="publish")
     assert public.publish_at is not None and public.published_at is not None
-    with pytest.raises(DomainError, match="no longer be withdrawn"):  # public already
-        transition(session, actor=leader, result_set_id=int(rs.id or 0), action="withdraw", reason="oops")
+    # a public set may still be withdrawn (with a reason): its figures, times and erratum stay as they were
+    withdrawn = transition(session, actor=leader, result_set_id=int(rs.id or 0), action="withdraw", reason="oops")
+    assert withdrawn.status == "withdrawn" and withdrawn.publish_at == public.publish_at
 
 
 def test_published_sets_and_rows_are_immutable_in_the_store(session: Session) -> None:
@@ -242,7 +243,8 @@ def test_published_sets_and_rows_are_immutable_in_the_store(session: Session) ->
     engine = session.get_bind()
     for statement in (
         f"UPDATE result_set SET erratum = 'x' WHERE id = {rs.id}",
-        f"UPDATE result_set SET status = 'withdrawn' WHERE id = {rs.id}",
+        f"UPDATE result_set SET status = 'withdrawn', erratum = 'x' WHERE id = {rs.id}",
+        f"UPDATE result_set SET publish_at = '2030-01-01' WHERE id = {rs.id}",
         f"UPDATE result_set SET inputs_hash = 'forged' WHERE id = {rs.id}",
         f"UPDATE result_row SET value = 99 WHERE result_set_id = {rs.id}",
         f"DELETE FROM result_row WHERE result_set_id = {rs.id}",
@@ -250,6 +252,9 @@ def test_published_sets_and_rows_are_immutable_in_the_store(session: Session) ->
     ):
         with pytest.raises(DBAPIError), engine.begin() as conn:  # type: ignore[union-attr]
             conn.execute(text(statement))
+    with engine.begin() as conn:  # type: ignore[union-attr]
+        conn.execute(text(f"UPDATE result_set SET status = 'withdrawn' WHERE id = {rs.id}"))  # only its status
+        assert conn.execute(text(f"SELECT status FROM result_set WHERE id = {rs.id}")).scalar() == "withdrawn"
 
 
 def test_publish_demo_refuses_official_data(session: Session) -> None:

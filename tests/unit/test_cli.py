@@ -60,7 +60,7 @@ def test_reports_in_the_chosen_language(empty_store: str, capsys: pytest.Capture
     assert "[load-reference] xong trong" in captured.err
     assert main(["--lang", "vi", "compute", "--index", "sipas", "--year", "2031"]) == 2
     err = capsys.readouterr().err  # errors stay in both languages
-    assert "Lỗi: Năm đánh giá 2031 chưa có" in err and "Error: Evaluation year 2031 is not in the store." in err
+    assert "Lỗi: Cho biết ai thực hiện: --as" in err and "Error: Say who is acting: --as USERNAME" in err
 
 
 def test_report_objects_speak_both_languages() -> None:

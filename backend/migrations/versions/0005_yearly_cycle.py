@@ -7,8 +7,9 @@ result sets, corrections, a bounded audit log with a recorded head, the login th
    stage (self-assessment or explanation) and who uploaded it.
 2. ``result_set`` gains ``lock_version`` (every transition is a compare-and-set on status and lock version)
    and ``erratum_changes`` (what a correction changed); the status ``returned``. Triggers keep the figures
-   and provenance of every result set, and every field of a published one, unchanged (a published set may
-   only be withdrawn before its publication time); rows never change; an approved or published official
+   and provenance of every result set, and every field of a published one, unchanged (before its
+   publication time a published set may be rescheduled or withdrawn; once public, only withdrawn — its
+   figures, times and erratum stay as they were); rows never change; an approved or published official
    set and its rows cannot be deleted. The public views are recreated with ``erratum_changes``.
 3. ``audit_log`` gains ``reason``, ``before_ref``, ``after_ref``; inserts longer than the bounds of
    backend/models/audit.py are refused; ``audit_head`` records the newest entry and the number of entries
@@ -68,6 +69,8 @@ PROVENANCE = (
     "parameters",
     "supersedes_id",
 )
+#: what a public set keeps when it is withdrawn (its status is the only thing that may still change)
+PUBLIC_FIXED = ("publish_at", "published_at", "erratum")
 MSG_PROVENANCE = "the figures and provenance of a result set never change: compute a new version"
 MSG_PUBLISHED = "a published result set is immutable: publish a correction as a new version"
 MSG_KEEP = "an approved or published official result set and its rows are kept"
@@ -327,7 +330,10 @@ def _guards(dialect: str) -> None:
     )
     if dialect == "sqlite":
         public = "julianday(coalesce(OLD.publish_at, OLD.published_at)) <= julianday('now')"
-        published = f"OLD.status = 'published' AND ({public} OR NEW.status NOT IN ('published','withdrawn'))"
+        published = (
+            "OLD.status = 'published' AND (NEW.status NOT IN ('published','withdrawn') "
+            f"OR ({public} AND (NEW.status = 'published' OR {_changed(PUBLIC_FIXED)})))"
+        )
         statements = {
             "result_set_provenance": ("BEFORE UPDATE ON result_set", _changed(PROVENANCE), MSG_PROVENANCE),
             "result_set_published": ("BEFORE UPDATE ON result_set", published, MSG_PUBLISHED),
@@ -344,8 +350,10 @@ def _guards(dialect: str) -> None:
         "CREATE FUNCTION result_set_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         f"IF TG_OP = 'DELETE' THEN IF {kept_set} THEN RAISE EXCEPTION '{MSG_KEEP}'; END IF; RETURN OLD; END IF; "
         f"IF ROW({new}) IS DISTINCT FROM ROW({old}) THEN RAISE EXCEPTION '{MSG_PROVENANCE}'; END IF; "
-        "IF OLD.status = 'published' AND (coalesce(OLD.publish_at, OLD.published_at) <= CURRENT_TIMESTAMP "
-        f"OR NEW.status NOT IN ('published','withdrawn')) THEN RAISE EXCEPTION '{MSG_PUBLISHED}'; END IF; "
+        "IF OLD.status = 'published' AND (NEW.status NOT IN ('published','withdrawn') OR "
+        "(coalesce(OLD.publish_at, OLD.published_at) <= CURRENT_TIMESTAMP AND (NEW.status = 'published' OR "
+        f"ROW({', '.join('NEW.' + c for c in PUBLIC_FIXED)}) IS DISTINCT FROM "
+        f"ROW({', '.join('OLD.' + c for c in PUBLIC_FIXED)})))) THEN RAISE EXCEPTION '{MSG_PUBLISHED}'; END IF; "
         "RETURN NEW; END $$"
     )
     op.execute(
