@@ -60,6 +60,22 @@ class Settings(BaseSettings):
     public_port: int = Field(default=8501, description="Port of the public app.")
     internal_port: int = Field(default=8502, description="Port of the internal app.")
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+    personal_data_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Secret (urlsafe base64 of 32 bytes) that hashes and encrypts respondents' phone numbers; "
+        "no default: `python -m backend personal-key` makes one (backend/personal.py).",
+    )
+    personal_data_key_file: Path | None = Field(
+        default=None,
+        description="File holding that secret when PERSONAL_DATA_KEY is empty; empty means data/personal_data.key.",
+    )
+    ingest_max_bytes: int = Field(default=200 * 1024 * 1024, description="Largest file an import accepts (bytes).")
+    ingest_max_rows: int = Field(default=300_000, description="Most data rows an imported file may have.")
+    ingest_max_columns: int = Field(default=400, description="Most columns an imported file may have.")
+    ingest_max_xlsx_expanded: int = Field(
+        default=1024 * 1024 * 1024,
+        description="Most bytes an XLSX file may expand to when unzipped (zip-bomb guard).",
+    )
 
     @field_validator("database_url", "public_database_url")
     @classmethod

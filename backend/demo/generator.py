@@ -37,6 +37,8 @@ from backend.demo.source import demo_description, demo_source
 from backend.demo.spec import DEMO_DATASET_NAME, GENERATOR_VERSION, ScaleSpec, check_seed, parse_years, scale_spec
 from backend.demo.stages import TABLES, Progress, StageWriter
 from backend.errors import DomainError
+from backend.ingest.bulk import bulk_loading
+from backend.personal import vault
 from backend.reference.units import ministries_for_year, provinces_for_year
 from backend.settings import get_settings
 
@@ -242,18 +244,19 @@ def _generate(
         )
         report.dataset_id = dataset_id
 
-    writer = StageWriter(
-        session, conn, seed, spec, questionnaire_dir or get_settings().data_dir / "questionnaires", say
-    )
-    for year in years:
-        t0 = time.perf_counter()
-        provinces = provinces_for_year(session, year)
-        ministries = ministries_for_year(session, year)
-        writer.sipas(dataset_id, year, provinces)
-        writer.par_survey(dataset_id, year, provinces, ministries)
-        writer.assessments(dataset_id, year, provinces, ministries)
-        counts = writer.rows_by_year.get(year, {})
-        say(f"[demo] {year} done: {sum(counts.values()):,} rows in {time.perf_counter() - t0:.1f} s")
+    qdir = questionnaire_dir or get_settings().data_dir / "questionnaires"
+    expected = len(years) * spec.par_forms_total * 25  # the order of magnitude of answer rows, for the loader
+    with bulk_loading(conn, [store.FORM, store.ANSWER], expected) as load:
+        writer = StageWriter(session, conn, seed, spec, qdir, say, load, vault())
+        for year in years:
+            t0 = time.perf_counter()
+            provinces = provinces_for_year(session, year)
+            ministries = ministries_for_year(session, year)
+            writer.sipas(dataset_id, year, provinces)
+            writer.par_survey(dataset_id, year, provinces, ministries)
+            writer.assessments(dataset_id, year, provinces, ministries)
+            counts = writer.rows_by_year.get(year, {})
+            say(f"[demo] {year} done: {sum(counts.values()):,} rows in {time.perf_counter() - t0:.1f} s")
 
     report.rows = writer.rows
     report.rows_by_year = writer.rows_by_year
@@ -278,7 +281,7 @@ def _generate(
                 "straight_lining": "every form of the interviewer has the same answer on every item",
                 "many_per_day": "all forms of the interviewer collected on one day",
                 "outside_fieldwork": "forms dated after the survey's fieldwork_end",
-                "same_phone_prefix": "all respondent phones share their first 7 characters",
+                "same_phone_prefix": "all respondent phones share their first 7 characters (stored hashed and encrypted)",
                 "near_duplicates": "answers differ in at most 2 items from one template; phones differ in the last 2 digits",
             },
         },

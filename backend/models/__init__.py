@@ -5,6 +5,15 @@ from backend.models.assessments import AssessmentScore, Evidence
 from backend.models.audit import AuditLog
 from backend.models.datasets import Dataset
 from backend.models.frameworks import Criterion, Framework
+from backend.models.ingest import (
+    BackcheckAnswer,
+    BackcheckCase,
+    BackcheckSample,
+    FieldworkPlan,
+    FormReview,
+    ImportBatch,
+    QuarantineRow,
+)
 from backend.models.public import PublicGrant
 from backend.models.published import PublishedFigure
 from backend.models.results import ResultRow, ResultSet
@@ -16,14 +25,21 @@ __all__ = [
     "Answer",
     "AssessmentScore",
     "AuditLog",
+    "BackcheckAnswer",
+    "BackcheckCase",
+    "BackcheckSample",
     "Criterion",
     "Dataset",
     "EvaluationYear",
     "Evidence",
+    "FieldworkPlan",
+    "FormReview",
     "Framework",
+    "ImportBatch",
     "Interviewer",
     "PublicGrant",
     "PublishedFigure",
+    "QuarantineRow",
     "Region",
     "ResultRow",
     "ResultSet",
