@@ -44,7 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = discover()
 
 
 # commands that create or migrate the schema themselves
-NO_SCHEMA_CHECK = frozenset({"migrate", "seed"})
+NO_SCHEMA_CHECK = frozenset({"migrate", "seed", "personal-key"})
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

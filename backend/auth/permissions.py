@@ -7,7 +7,8 @@ Roles (internal app):
     council      the appraisal council: agrees an appraised result set
     leader       the Minister or delegate: approves an agreed result set and schedules its publication
     unit_officer a province's or ministry's officer: reads its own unit's drafts (scope = that unit)
-    backcheck    back-check (phúc tra) staff: the only role that sees respondents' phone numbers
+    data_officer imports survey files, reviews forms, draws back-check samples
+    backcheck    back-check (phúc tra) staff: the only role that sees respondents' phone numbers (contact lists)
 """
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "view_audit": frozenset({"admin", "leader"}),
     "seed_demo": frozenset({"admin", "system"}),
+    # data in (issue 8): imports, review, quality, back-checks, fieldwork progress
+    "ingest": frozenset({"analyst", "data_officer"}),
+    "rollback_batch": frozenset({"analyst", "data_officer"}),
+    "review_forms": frozenset({"analyst", "data_officer"}),
+    "view_quality": frozenset({"analyst", "data_officer"}),
+    "draw_backcheck": frozenset({"analyst", "data_officer"}),
+    "import_backcheck": frozenset({"backcheck", "data_officer"}),
+    "view_backchecks": frozenset({"analyst", "data_officer", "backcheck"}),
+    "invalidate_forms": frozenset({"analyst"}),
+    "view_fieldwork": frozenset({"analyst", "data_officer", "leader", "admin"}),
 }
 
 

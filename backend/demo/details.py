@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,7 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7))
 def profiles(seed: int, year: int, n: int, facts: Sequence[FactSpec]) -> list[str]:
     """JSON profile of each of ``n`` forms."""
     rng = rng_for(seed, "sipas-profile", year)
-    out: dict[str, list[object]] = {}
+    out: dict[str, list[Any]] = {}
     for fact in facts:
         if fact.type == "integer" and fact.age is not None:
             ages = rng.integers(fact.age[0], min(fact.age[1], 80) + 1, size=n)

@@ -19,7 +19,7 @@ from sqlmodel import select as orm_select
 
 from backend.demo.assessment import Leaf
 from backend.errors import NotFoundError, ValidationError
-from backend.frameworks.spec import FrameworkSpec
+from backend.frameworks.spec import SELF_ASSESSED_MODES, FrameworkSpec
 from backend.frameworks.sync import framework_for, spec_from_row
 from backend.models import (
     Answer,
@@ -59,9 +59,6 @@ EVIDENCE = table(Evidence)
 RESULT_SET = table(ResultSet)
 RESULT_ROW = table(ResultRow)
 PLAN = table(FieldworkPlan)
-
-#: Criterion modes a unit self-assesses (the framework contract).
-SELF_ASSESSED_MODES = ("appraisal", "appraisal_socioeconomic")
 
 
 def insert_rows(conn: Connection, target: Table, rows: Sequence[Mapping[str, Any]], chunk: int = 20_000) -> int:

@@ -18,12 +18,14 @@ becomes ISO text on SQLite), so stored values are exactly what a Core insert wou
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Connection, Table
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
@@ -36,13 +38,27 @@ DEFER_KEYS_MIN_ROWS = 200_000
 Progress = Callable[[int], None]
 
 
+def plain(value: Any) -> Any:
+    """A value as the drivers bind it: every missing marker (None, NaN, NaT, pd.NA) as None, pandas timestamps as
+    datetimes, NumPy scalars as Python numbers."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 def _processed(conn: Connection, target: Table, columns: Mapping[str, Sequence[Any]]) -> tuple[list[str], list[tuple]]:
-    """Column names and rows (tuples of bind-processed values) of column-wise data."""
+    """Column names and rows (tuples of plain, bind-processed values) of column-wise data."""
     names = list(columns)
     n = len(columns[names[0]]) if names else 0
     data: list[list[Any]] = []
     for name in names:
-        values = list(columns[name])
+        values = [plain(v) for v in columns[name]]
         if len(values) != n:
             raise ValueError(f"column {name} has {len(values)} values, expected {n}")
         processor = target.c[name].type.bind_processor(conn.dialect)
@@ -129,8 +145,7 @@ class PostgresLoader(BulkLoader):
     """``COPY … FROM STDIN`` through psycopg in the caller's transaction."""
 
     def _write(self, target: Table, names: list[str], rows: list[tuple]) -> None:
-        raw = self.conn.connection.dbapi_connection
-        assert raw is not None
+        raw: Any = self.conn.connection.dbapi_connection  # a psycopg connection
         with raw.cursor() as cursor, cursor.copy(f"COPY {target.name} ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

@@ -1,0 +1,360 @@
+"""The store side of an import: targets (dataset, survey), what a file is checked against, and the load itself.
+
+Everything runs on the caller's connection, in the caller's transaction (one import = one transaction). Forms
+and answers go through the one bulk loader (backend/ingest/bulk.py), so a survey file loads as fast as the demo
+does; smaller tables use Core inserts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Table, func, insert, select
+from sqlmodel import Session
+
+from backend.errors import DomainError
+from backend.frameworks.questionnaire import Questionnaire
+from backend.ingest.bulk import BulkLoader
+from backend.ingest.layout import SURVEY_OF_KIND, Layout
+from backend.ingest.rules import FORM_FIELDS, form_digest
+from backend.ingest.validate import StoreView, UnitResolver
+from backend.models import (
+    Answer,
+    AssessmentScore,
+    Criterion,
+    Dataset,
+    EvaluationYear,
+    Evidence,
+    FieldworkPlan,
+    Interviewer,
+    Survey,
+    SurveyForm,
+    SurveyItem,
+    Unit,
+)
+from backend.personal import PhoneVault
+from backend.reference.normalise import NameNormaliser
+
+
+def table(model: Any) -> Table:
+    return model.__table__  # type: ignore[no-any-return]
+
+
+FORM, ANSWER, ITEM, SURVEY = table(SurveyForm), table(Answer), table(SurveyItem), table(Survey)
+INTERVIEWER, SCORE, EVIDENCE, PLAN = table(Interviewer), table(AssessmentScore), table(Evidence), table(FieldworkPlan)
+DATASET, UNIT = table(Dataset), table(Unit)
+
+
+def ensure_dataset(conn: Connection, name: str) -> int:
+    """The id of the official dataset ``name`` (created when missing); demo datasets are the generator's only."""
+    row = conn.execute(select(DATASET.c.id, DATASET.c.kind).where(DATASET.c.name == name)).first()
+    if row is not None:
+        if row[1] != "official":
+            raise DomainError.of("ingest.target.demo_dataset", name=name)
+        return int(row[0])
+    result = conn.execute(
+        insert(DATASET).values(
+            name=name,
+            kind="official",
+            description="Imported survey data / dữ liệu khảo sát được nhập",
+            parameters="{}",
+            created_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def ensure_survey(conn: Connection, dataset_id: int, survey: Questionnaire) -> tuple[int, dict[str, int]]:
+    """The survey of the dataset and year (created with the questionnaire's fieldwork window when missing) and
+    its item ids by code (items of the questionnaire added when missing)."""
+    found = conn.execute(
+        select(SURVEY.c.id).where(
+            SURVEY.c.dataset_id == dataset_id, SURVEY.c.index_code == survey.index_code, SURVEY.c.year == survey.year
+        )
+    ).scalar()
+    if found is None:
+        names = {
+            "SIPAS": ("Khảo sát SIPAS", "SIPAS household survey"),
+            "PAR_SURVEY": ("Điều tra xã hội học CCHC", "PAR INDEX sociological survey"),
+        }
+        vi, en = names[survey.index_code]
+        found = conn.execute(
+            insert(SURVEY).values(
+                dataset_id=dataset_id,
+                index_code=survey.index_code,
+                year=survey.year,
+                name_vi=f"{vi} {survey.year}",
+                name_en=f"{en} {survey.year}",
+                fieldwork_start=survey.fieldwork[0],
+                fieldwork_end=survey.fieldwork[1],
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+    items = {str(c): int(i) for c, i in conn.execute(select(ITEM.c.code, ITEM.c.id).where(ITEM.c.survey_id == found))}
+    new = [
+        {
+            "survey_id": found,
+            "code": i.code,
+            "text_vi": i.text_vi,
+            "text_en": i.text_en,
+            "scale_min": survey.scale[0],
+            "scale_max": survey.scale[1],
+            "respondent_groups": ",".join(i.groups),
+        }
+        for i in survey.items
+        if i.code not in items
+    ]
+    if new:
+        conn.execute(insert(ITEM), new)
+        items = {
+            str(c): int(i) for c, i in conn.execute(select(ITEM.c.code, ITEM.c.id).where(ITEM.c.survey_id == found))
+        }
+    return int(found), items
+
+
+def unit_kinds(session: Session, kind: str, year: int, scope: str = "province") -> tuple[list[str], dt.date]:
+    """Unit kinds a file of ``kind`` may name in ``year``, and the date their names are resolved on."""
+    ey = session.get(EvaluationYear, year)
+    if ey is None:
+        raise DomainError.of("ingest.target.no_year", year=year)
+    if kind == "official" or kind == "plan":
+        return [ey.province_kind, "ministry"], ey.reference_date
+    if kind == "self_assessment":
+        return ([ey.province_kind] if scope == "province" else ["ministry"]), ey.reference_date
+    return [ey.province_kind], ey.reference_date
+
+
+def unit_resolver(session: Session, reference_dir: Any, kinds: Sequence[str], on: dt.date) -> UnitResolver:
+    """Unit name or code → (unit id, suggestion) through the one name normaliser; unknown and ambiguous names
+    get the closest known name as the suggestion."""
+    normaliser = NameNormaliser.from_reference_dir(reference_dir)
+    units = (
+        session.connection()
+        .execute(select(UNIT.c.id, UNIT.c.kind, UNIT.c.code, UNIT.c.name_vi).where(UNIT.c.kind.in_(list(kinds))))
+        .all()
+    )
+    by_key = {(str(k), str(c)): int(i) for i, k, c, _ in units}
+    by_code: dict[str, list[int]] = {}
+    for i, _k, c, _n in units:
+        by_code.setdefault(str(c), []).append(int(i))
+    names = sorted({str(n) for *_, n in units})
+
+    def resolve(text: str) -> tuple[int | None, str]:
+        refs, _ = normaliser.candidates(text, kinds, on)
+        ids = {by_key[(r.kind, r.code)] for r in refs if (r.kind, r.code) in by_key}
+        if len(ids) == 1:
+            return ids.pop(), ""
+        if not ids and len(by_code.get(text.strip(), [])) == 1:
+            return by_code[text.strip()][0], ""
+        close = difflib.get_close_matches(text, names, n=1, cutoff=0.4)
+        return None, close[0] if close else "—"
+
+    return resolve
+
+
+def stored_form_digests(conn: Connection, survey_id: int, codes: Iterable[str]) -> dict[str, str]:
+    """Content digests (backend/ingest/rules.py) of the stored forms of the survey among ``codes``."""
+    wanted = sorted({c for c in codes if c})
+    out: dict[str, str] = {}
+    for start in range(0, len(wanted), 5_000):
+        chunk = wanted[start : start + 5_000]
+        forms = conn.execute(
+            select(
+                FORM.c.id,
+                FORM.c.form_code,
+                FORM.c.unit_id,
+                FORM.c.respondent_group,
+                FORM.c.district_code,
+                FORM.c.commune_code,
+                FORM.c.village_code,
+                INTERVIEWER.c.code,
+                FORM.c.collected_on,
+                FORM.c.phone_hash,
+                FORM.c.facts,
+            )
+            .outerjoin(INTERVIEWER, INTERVIEWER.c.id == FORM.c.interviewer_id)
+            .where(FORM.c.survey_id == survey_id, FORM.c.form_code.in_(chunk))
+        ).all()
+        if not forms:
+            continue
+        answers: dict[int, dict[str, int]] = {}
+        rows = conn.execute(
+            select(ANSWER.c.form_id, ITEM.c.code, ANSWER.c.value)
+            .join(ITEM, ITEM.c.id == ANSWER.c.item_id)
+            .where(ANSWER.c.form_id.in_([f[0] for f in forms]))
+        )
+        for form_id, code, value in rows:
+            if value is not None:
+                answers.setdefault(int(form_id), {})[str(code)] = int(value)
+        for f in forms:
+            fields = dict(zip(("unit", *FORM_FIELDS[1:]), (f[2], f[3], f[4], f[5], f[6], f[7]), strict=True))
+            fields.update(collected_on=f[8], phone_hash=f[9], facts=f[10])
+            out[str(f[1])] = form_digest(fields, answers.get(int(f[0]), {}))
+    return out
+
+
+def stored_phones(conn: Connection, survey_id: int) -> dict[str, str]:
+    """Phone hash → form code of the survey's forms that are not invalid."""
+    rows = conn.execute(
+        select(FORM.c.phone_hash, FORM.c.form_code).where(
+            FORM.c.survey_id == survey_id, FORM.c.phone_hash.is_not(None), FORM.c.status != "invalid"
+        )
+    )
+    return {str(h): str(c) for h, c in rows}
+
+
+def survey_view(conn: Connection, survey_id: int, rows_codes: Sequence[str], resolve: UnitResolver) -> StoreView:
+    window = conn.execute(
+        select(SURVEY.c.fieldwork_start, SURVEY.c.fieldwork_end).where(SURVEY.c.id == survey_id)
+    ).one()
+    fieldwork = (window[0], window[1]) if window[0] and window[1] else None
+    return StoreView(
+        resolve, fieldwork, stored_form_digests(conn, survey_id, rows_codes), stored_phones(conn, survey_id)
+    )
+
+
+def _interviewers(conn: Connection, dataset_id: int, codes: Iterable[str]) -> dict[str, int]:
+    known = {
+        str(c): int(i)
+        for c, i in conn.execute(
+            select(INTERVIEWER.c.code, INTERVIEWER.c.id).where(INTERVIEWER.c.dataset_id == dataset_id)
+        )
+    }
+    new = sorted({c for c in codes if c and c not in known})
+    if new:
+        conn.execute(insert(INTERVIEWER), [{"dataset_id": dataset_id, "code": c, "name": c} for c in new])
+        return _interviewers(conn, dataset_id, [])
+    return known
+
+
+def load_forms(
+    load: BulkLoader,
+    layout: Layout,
+    rows: pd.DataFrame,
+    answers: np.ndarray,
+    *,
+    dataset_id: int,
+    survey_id: int,
+    item_ids: dict[str, int],
+    batch_id: int,
+    vault: PhoneVault,
+) -> tuple[int, int]:
+    """Insert the forms (received, not yet counted) and their answers; returns (forms, answers) inserted."""
+    conn = load.conn
+    n = len(rows)
+    if n == 0:
+        return 0, 0
+    interviewers = _interviewers(conn, dataset_id, rows["interviewer"].dropna()) if "interviewer" in rows else {}
+    phones = rows["respondent_phone"] if "respondent_phone" in rows else pd.Series([None] * n)
+    sealed = [vault.encrypt(p) if p else None for p in phones.tolist()]
+    columns: dict[str, list[Any]] = {
+        "survey_id": [survey_id] * n,
+        "form_code": rows["form_code"].tolist(),
+        "respondent_group": rows["respondent_group"].tolist(),
+        "unit_id": [int(u) for u in rows["unit"].tolist()],
+        "interviewer_id": [interviewers.get(c) for c in rows["interviewer"].tolist()]
+        if "interviewer" in rows
+        else [None] * n,
+        "collected_on": rows["collected_on"].tolist(),
+        "status": ["pending"] * n,
+        "review_state": ["received"] * n,
+        "phone_hash": list(rows["phone_hash"]) if "phone_hash" in rows else [None] * n,
+        "phone_encrypted": sealed,
+        "batch_id": [batch_id] * n,
+    }
+    for name in ("district_code", "commune_code", "village_code", "started_at", "finished_at", "facts"):
+        columns[name] = list(rows[name]) if name in rows else [None] * n
+    load.insert_columns(FORM, columns)
+    ids = dict(conn.execute(select(FORM.c.form_code, FORM.c.id).where(FORM.c.batch_id == batch_id)).all())
+    form_ids = np.array([ids[c] for c in rows["form_code"].tolist()], dtype=np.int64)
+    item_col = np.array([item_ids[c.code] for c in layout.items], dtype=np.int64)
+    n_answers = load.insert_matrix(ANSWER, ("form_id", "item_id", "value"), form_ids, item_col, answers)
+    return n, n_answers
+
+
+def criterion_ids(conn: Connection, framework_id: int) -> dict[str, int]:
+    crit = table(Criterion)
+    return {
+        str(c): int(i)
+        for c, i in conn.execute(select(crit.c.code, crit.c.id).where(crit.c.framework_id == framework_id))
+    }
+
+
+def stored_scores(conn: Connection, dataset_id: int, year: int, criteria: dict[str, int]) -> dict[tuple[Any, ...], Any]:
+    by_id = {i: c for c, i in criteria.items()}
+    rows = conn.execute(
+        select(SCORE.c.unit_id, SCORE.c.criterion_id, SCORE.c.self_score).where(
+            SCORE.c.dataset_id == dataset_id, SCORE.c.year == year, SCORE.c.criterion_id.in_(list(by_id))
+        )
+    )
+    return {(int(u), by_id[int(c)]): s for u, c, s in rows}
+
+
+def load_scores(
+    conn: Connection, rows: pd.DataFrame, *, dataset_id: int, year: int, criteria: dict[str, int], batch_id: int
+) -> int:
+    """Insert self-assessment scores (and the evidence cited) of the clean rows."""
+    if rows.empty:
+        return 0
+    for record in rows.to_dict("records"):
+        score_id = conn.execute(
+            insert(SCORE).values(
+                dataset_id=dataset_id,
+                year=year,
+                unit_id=int(record["unit"]),
+                criterion_id=criteria[record["criterion"]],
+                self_score=float(record["self_score"]),
+                self_comment=record.get("self_comment") or "",
+                appraisal_comment="",
+                batch_id=batch_id,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        if record.get("evidence_ref"):
+            conn.execute(
+                insert(EVIDENCE).values(
+                    score_id=score_id,
+                    ref_code=record["evidence_ref"],
+                    title=record.get("evidence_title") or record["evidence_ref"],
+                    issued_on=record.get("evidence_issued_on"),
+                    location="",
+                )
+            )
+    return len(rows)
+
+
+def stored_plan(conn: Connection, dataset_id: int, year: int) -> dict[tuple[Any, ...], Any]:
+    rows = conn.execute(
+        select(PLAN.c.unit_id, SURVEY.c.index_code, PLAN.c.commune_code, PLAN.c.respondent_group, PLAN.c.planned_forms)
+        .join(SURVEY, SURVEY.c.id == PLAN.c.survey_id)
+        .where(SURVEY.c.dataset_id == dataset_id, SURVEY.c.year == year)
+    )
+    return {(int(u), str(s), str(c or ""), str(g)): int(p) for u, s, c, g, p in rows}
+
+
+def load_plan(conn: Connection, rows: pd.DataFrame, *, surveys: dict[str, int], batch_id: int) -> int:
+    if rows.empty:
+        return 0
+    values = [
+        {
+            "survey_id": surveys[r["survey"]],
+            "unit_id": int(r["unit"]),
+            "commune_code": r.get("commune_code") or "",
+            "respondent_group": r["respondent_group"],
+            "planned_forms": int(r["planned_forms"]),
+            "batch_id": batch_id,
+        }
+        for r in rows.to_dict("records")
+    ]
+    conn.execute(insert(PLAN), values)
+    return len(values)
+
+
+def count_forms(conn: Connection, survey_id: int) -> int:
+    return int(conn.execute(select(func.count()).select_from(FORM).where(FORM.c.survey_id == survey_id)).scalar_one())
+
+
+KIND_SURVEY = SURVEY_OF_KIND
