@@ -67,7 +67,7 @@ def survey_rules(
     store: StoreView,
 ) -> np.ndarray:
     """Skip logic, fieldwork, durations and duplicates of survey forms; returns the mask of rows that are
-    already stored unchanged."""
+    already stored unchanged. Rows that correct a rejected stored form are marked in ``rows["_replace"]``."""
     survey = layout.survey
     assert survey is not None
     n = len(rows)
@@ -110,16 +110,20 @@ def survey_rules(
         other = (stored.notna() & (stored != codes)).to_numpy()
         check.flag(other, "respondent_phone", "same_respondent", pd.Series(["•" * 8] * n), other=stored.to_numpy())
     duplicate = np.zeros(n, dtype=bool)
+    replace = np.zeros(n, dtype=bool)
     known = codes.isin(list(store.form_digests)).to_numpy() if store.form_digests else duplicate.copy()
     for p in np.flatnonzero(known).tolist():
         record = {str(k): v for k, v in rows.iloc[p].to_dict().items()}
         digest = form_digest(record, dict(zip(items, answers[p].tolist(), strict=True)))
         if digest == store.form_digests[codes.iloc[p]]:
             duplicate[p] = True
+        elif codes.iloc[p] in store.rejected:
+            replace[p] = True  # the corrected version of a rejected form
         else:
             where = np.zeros(n, dtype=bool)
             where[p] = True
             check.flag(where, "form_code", "conflict_form", codes)
+    rows["_replace"] = replace
     return duplicate
 
 

@@ -243,11 +243,28 @@ def load_forms(
     batch_id: int,
     vault: PhoneVault,
 ) -> tuple[int, int]:
-    """Insert the forms (received, not yet counted) and their answers; returns (forms, answers) inserted."""
+    """Insert the forms (received, not yet counted) and their answers; returns (forms, answers) inserted. Rows
+    marked ``_replace`` correct a rejected stored form in place (:func:`replace_forms`)."""
     conn = load.conn
+    if "_replace" in rows and rows["_replace"].any():
+        fixes = rows["_replace"].to_numpy(dtype=bool)
+        replace_forms(
+            conn,
+            layout,
+            rows[fixes],
+            answers[fixes],
+            survey_id=survey_id,
+            item_ids=item_ids,
+            batch_id=batch_id,
+            vault=vault,
+        )
+        rows, answers = rows[~fixes].reset_index(drop=True), answers[~fixes]
+        n_fixed = int(fixes.sum())
+    else:
+        n_fixed = 0
     n = len(rows)
     if n == 0:
-        return 0, 0
+        return n_fixed, 0
     interviewers = _interviewers(conn, dataset_id, rows["interviewer"].dropna()) if "interviewer" in rows else {}
     phones = rows["respondent_phone"] if "respondent_phone" in rows else pd.Series([None] * n)
     sealed = [vault.encrypt(p) if p else None for p in phones.tolist()]
@@ -273,7 +290,80 @@ def load_forms(
     form_ids = np.array([ids[c] for c in rows["form_code"].tolist()], dtype=np.int64)
     item_col = np.array([item_ids[c.code] for c in layout.items], dtype=np.int64)
     n_answers = load.insert_matrix(ANSWER, ("form_id", "item_id", "value"), form_ids, item_col, answers)
-    return n, n_answers
+    return n + n_fixed, n_answers
+
+
+def replace_forms(
+    conn: Connection,
+    layout: Layout,
+    rows: pd.DataFrame,
+    answers: np.ndarray,
+    *,
+    survey_id: int,
+    item_ids: dict[str, int],
+    batch_id: int,
+    vault: PhoneVault,
+) -> None:
+    """Replace rejected forms by their corrected version (same form code): fields and answers, review state
+    ``corrected`` (waiting for review again), one review step recorded per form."""
+    from backend.models import FormReview
+
+    review = table(FormReview)
+    ids = dict(
+        conn.execute(
+            select(FORM.c.form_code, FORM.c.id).where(
+                FORM.c.survey_id == survey_id, FORM.c.form_code.in_(rows["form_code"].tolist())
+            )
+        ).all()
+    )
+    now = dt.datetime.now(dt.UTC)
+    item_col = [item_ids[c.code] for c in layout.items]
+    for position, record in enumerate(rows.to_dict("records")):
+        form_id = int(ids[record["form_code"]])
+        fields = {
+            name: record.get(name)
+            for name in (
+                "district_code",
+                "commune_code",
+                "village_code",
+                "started_at",
+                "finished_at",
+                "facts",
+                "phone_hash",
+            )
+            if name in record
+        }
+        phone = record.get("respondent_phone")
+        conn.execute(
+            FORM.update()
+            .where(FORM.c.id == form_id)
+            .values(
+                unit_id=int(record["unit"]),
+                collected_on=record["collected_on"],
+                review_state="corrected",
+                status="pending",
+                respondent_group=record["respondent_group"],
+                phone_encrypted=vault.encrypt(phone) if phone else None,
+                **{k: (None if v is None or (isinstance(v, float) and np.isnan(v)) else v) for k, v in fields.items()},
+            )
+        )
+        conn.execute(ANSWER.delete().where(ANSWER.c.form_id == form_id))
+        values = [
+            {"form_id": form_id, "item_id": i, "value": int(v) if v else None}
+            for i, v in zip(item_col, answers[position].tolist(), strict=True)
+        ]
+        if values:
+            conn.execute(insert(ANSWER), values)
+        conn.execute(
+            insert(review).values(
+                form_id=form_id,
+                from_state="rejected",
+                to_state="corrected",
+                comment=f"batch {batch_id}",
+                actor="import",
+                at=now,
+            )
+        )
 
 
 def criterion_ids(conn: Connection, framework_id: int) -> dict[str, int]:

@@ -64,6 +64,7 @@ class StoreView:
     form_digests: Mapping[str, str] = field(default_factory=dict)  # stored form code → content digest
     phone_forms: Mapping[str, str] = field(default_factory=dict)  # stored phone hash → form code
     stored_keys: Mapping[tuple[Any, ...], Any] = field(default_factory=dict)  # self-assessment / plan keys → value
+    rejected: frozenset[str] = frozenset()  # stored form codes in review state "rejected": a new version corrects them
 
 
 @dataclass
