@@ -51,23 +51,25 @@ def simulate_outcomes(
     reasked = [c for c in REASKED if c in survey_items]
     col_of = {c: survey_items.index(c) for c in reasked}
     rows = []
-    for case in cases.itertuples(index=False):
-        lost, contra, made_up = PLANTED.get(planted.get(str(case.interviewer), ""), HONEST)
+    for form_code, interviewer, facts_text, position in zip(
+        cases["form_code"], cases["interviewer"], cases["facts"], cases["row"], strict=True
+    ):
+        lost, contra, made_up = PLANTED.get(planted.get(str(interviewer), ""), HONEST)
         draw = rng.random()
         outcome = "not_reached" if draw < lost else "contradicts" if draw < lost + contra else "confirmed"
         row: dict[str, Any] = {
-            "form_code": case.form_code,
+            "form_code": form_code,
             "outcome": outcome,
             "checked_on": "",
             "checked_by": "demo",
             "note": "[DEMO]",
         }
         if outcome != "not_reached":
-            facts = json.loads(case.facts) if isinstance(case.facts, str) else {}
+            facts = json.loads(facts_text) if isinstance(facts_text, str) else {}
             for code, value in facts.items():
                 row[code] = _fact_again(rng, code, value, made_up)
             for code in reasked:
-                original = int(values[case.row, col_of[code]])
+                original = int(values[int(position), col_of[code]])
                 row[code] = _opinion_again(rng, original, made_up)
         rows.append(row)
     buffer = io.StringIO()

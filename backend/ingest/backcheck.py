@@ -57,40 +57,33 @@ def compare(
     rows: list[dict[str, Any]] = []
     reached = cases[cases["outcome"].isin(REACHED)]
     original_facts = dict(zip(originals["form"], originals["facts"], strict=True))
-    for case in reached.itertuples(index=False):
-        before = _fact_values(original_facts.get(case.form))
-        for code, value in _fact_values(case.facts).items():
+    for case, form, facts in zip(reached["case"], reached["form"], reached["facts"], strict=True):
+        before = _fact_values(original_facts.get(form))
+        for code, value in _fact_values(facts).items():
             if code in before:
-                same = _same_fact(before[code], value)
-                rows.append(
-                    {
-                        "case": case.case,
-                        "form": case.form,
-                        "question": code,
-                        "type": "fact",
-                        "original": before[code],
-                        "again": value,
-                        "mismatch": not same,
-                    }
-                )
+                mismatch = not _same_fact(before[code], value)
+                rows.append(_row(case, form, code, "fact", before[code], value, mismatch))
     own = answers.merge(cases[["case", "form", "outcome"]], on="case")
     own = own[own["outcome"].isin(REACHED)]
-    for rec in own.itertuples(index=False):
-        original = item_values.get(int(rec.form), {}).get(str(rec.item))
-        if original is None or rec.value is None or pd.isna(rec.value):
+    for case, form, item, value in zip(own["case"], own["form"], own["item"], own["value"], strict=True):
+        original = item_values.get(int(form), {}).get(str(item))
+        if original is None or value is None or pd.isna(value):
             continue
-        rows.append(
-            {
-                "case": rec.case,
-                "form": rec.form,
-                "question": rec.item,
-                "type": "opinion",
-                "original": original,
-                "again": int(rec.value),
-                "mismatch": abs(int(rec.value) - int(original)) > tolerance,
-            }
-        )
+        again = int(value)
+        rows.append(_row(case, form, item, "opinion", original, again, abs(again - int(original)) > tolerance))
     return pd.DataFrame(rows, columns=["case", "form", "question", "type", "original", "again", "mismatch"])
+
+
+def _row(case: Any, form: Any, question: Any, kind: str, original: Any, again: Any, mismatch: bool) -> dict[str, Any]:
+    return {
+        "case": case,
+        "form": form,
+        "question": question,
+        "type": kind,
+        "original": original,
+        "again": again,
+        "mismatch": mismatch,
+    }
 
 
 def _same_fact(a: Any, b: Any) -> bool:
