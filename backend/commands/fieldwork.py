@@ -1,0 +1,33 @@
+"""`fieldwork`: fieldwork progress of a survey — planned, received and valid forms per province, commune and
+respondent group up to a day, with the lagging units marked.
+
+``python -m backend fieldwork --survey ID [--day YYYY-MM-DD] [--level province|commune|group]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import pandas as pd
+
+from backend.commands._common import acting, add_user_argument
+from backend.db import session_scope
+from backend.services.fieldwork import fieldwork
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--survey", type=int, required=True)
+    parser.add_argument("--day", type=dt.date.fromisoformat)
+    parser.add_argument("--level", default="province", choices=("province", "commune", "group"))
+    add_user_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        result = fieldwork(session, actor=acting(session, args.user), survey_id=args.survey, day=args.day)
+    table = result["tables"][args.level]  # type: ignore[index]
+    print(f"as of {result['day']}: {100 * float(result['expected_share']):.0f} % of the fieldwork window elapsed")  # type: ignore[arg-type]
+    with pd.option_context("display.width", 200, "display.max_rows", 500):
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    return 0
