@@ -1,4 +1,5 @@
-"""Internal app (staff): login, then pages by role — result sets and their workflow, audit log.
+"""Internal app (staff): login, then pages by role — result sets and their workflow, data in (upload, quality and
+review, back-checks, fieldwork progress), audit log.
 
 Run: ``streamlit run dashboards/internal_app.py`` (``make run`` starts it on port 8502).
 Roles are resolved once per rerun from the store; every action is re-checked by the backend services.
@@ -80,6 +81,15 @@ else:
                 default=True,
             )
         )
+    data_pages = (
+        ("ingest", "internal_pages/upload.py", "upload", ":material/upload_file:", "upload"),
+        ("view_quality", "internal_pages/quality.py", "quality", ":material/fact_check:", "quality"),
+        ("view_backchecks", "internal_pages/backchecks.py", "backchecks", ":material/phone_callback:", "backchecks"),
+        ("view_fieldwork", "internal_pages/fieldwork.py", "fieldwork", ":material/map:", "fieldwork"),
+    )
+    for permission, path, nav_key, icon, url in data_pages:
+        if actor.can(permission):
+            pages.append(st.Page(path, title=t(f"internal.nav.{nav_key}"), icon=icon, url_path=url, default=not pages))
     if actor.can("view_audit"):
         pages.append(
             st.Page(

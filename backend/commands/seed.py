@@ -39,6 +39,7 @@ DEMO_USERS = (
     ("council", ["council"], "Thành viên hội đồng / Council member"),
     ("leader", ["leader"], "Lãnh đạo Bộ / Ministry leader"),
     ("backcheck", ["backcheck"], "Cán bộ phúc tra / Back-check officer"),
+    ("data_officer", ["data_officer"], "Cán bộ dữ liệu / Data officer"),
 )
 
 
@@ -171,6 +172,37 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def ensure_demo_key() -> None:
+    """The demo stores respondents' phones hashed and encrypted: without a configured key, make one in the key
+    file (random, owner-only, never committed) and say where it is."""
+    from backend.personal import configured_key, create_key_file, key_file
+
+    if configured_key() is None and create_key_file(key_file()):
+        _note(f"personal-data key created in {key_file()} (owner-only; back it up, or set PERSONAL_DATA_KEY)")
+
+
+def seed_backcheck(year: int, seed: int) -> None:
+    """A back-check round of the demo's last SIPAS survey (sample drawn, calls simulated and imported), once."""
+    from sqlmodel import select as orm_select
+
+    from backend.models import BackcheckSample, Dataset, Survey
+    from backend.services.demo_checks import demo_backcheck
+
+    with step("backcheck", year=year) as session:
+        survey = session.exec(
+            orm_select(Survey)
+            .join(Dataset, Dataset.id == Survey.dataset_id)  # type: ignore[arg-type]
+            .where(Dataset.kind == "demo", Survey.index_code == "SIPAS", Survey.year == year)
+        ).first()
+        if (
+            survey is None
+            or session.exec(orm_select(BackcheckSample).where(BackcheckSample.survey_id == survey.id)).first()
+        ):
+            _note("already present")
+            return
+        _note(f"sample {demo_backcheck(session, int(survey.id), seed)} drawn and its calls imported")  # type: ignore[arg-type]
+
+
 def seed_demo(args: argparse.Namespace) -> None:
     """Demo dataset, then every index of every demo year computed once and published (demo only)."""
     from backend.demo import generate_demo, parse_years
@@ -178,6 +210,7 @@ def seed_demo(args: argparse.Namespace) -> None:
     from backend.services.workflow import publish_demo
 
     years = parse_years(args.years)
+    ensure_demo_key()
     with step("demo", first=years[0], last=years[-1], scale=args.scale) as session:
         report = generate_demo(session, years=years, scale=args.scale, seed=args.seed, upgrade=True, progress=_note)
         _note(str(report))
@@ -192,3 +225,4 @@ def seed_demo(args: argparse.Namespace) -> None:
                 if result_set.status != "published":
                     publish_demo(session, result_set.id)  # type: ignore[arg-type]
             _note(", ".join(f"{r.index_code}/{r.unit_scope} v{r.version}" for r in result_sets))
+    seed_backcheck(years[-1], args.seed)

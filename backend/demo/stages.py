@@ -26,7 +26,7 @@ from backend.demo import details, store
 from backend.demo.assessment import Leaf, ScoreSim, simulate_assessment
 from backend.demo.calibration import Target, demo_targets, target_for
 from backend.demo.fit import par_budget, par_survey_model, sipas_model, survey_fractions_for, unit_figures
-from backend.demo.sample import UnitKey, par_unit_counts, sipas_plan_size
+from backend.demo.sample import UnitKey, par_plan, par_unit_counts, sipas_plan_size
 from backend.demo.simulate import FormBatch, Latent, batch_figures, simulate_par, simulate_sipas
 from backend.demo.spec import DEMO_LABEL, ScaleSpec, par_fieldwork, rng_for, sipas_fieldwork
 from backend.frameworks.questionnaire import (
@@ -294,27 +294,14 @@ class StageWriter:
             batch = self._par_scope(year, scope, units, groups, items)
             unit_ids = [int(u.id) for u in units]  # type: ignore[arg-type]
             self._forms(year, survey_id, batch, unit_ids, {}, item_ids)
-            self._plan(year, survey_id, self._par_plan(year, scope, units, groups), unit_ids, by_commune=False)
+            plan = par_plan(self.seed, self.spec, year, scope, [(u.kind, u.code) for u in units], groups)
+            self._plan(year, survey_id, plan, unit_ids, by_commune=False)
             n_forms += len(batch.forms)
             n_answers += batch.values.size
         self.progress(
             f"[demo] {year} PAR survey: {n_forms:,} forms, {n_answers:,} answers "
             f"in {time.perf_counter() - started:.1f} s ({self._insert_note()})"
         )
-
-    def _par_plan(self, year: int, scope: str, units: Sequence[Unit], groups: Sequence[GroupSpec]) -> pd.DataFrame:
-        """The planned forms of a scope: each unit's forms split by the groups' shares (rounded), one row per form
-        (the shape :meth:`_plan` counts)."""
-        counts = par_unit_counts(self.seed, self.spec, year, scope, [(u.kind, u.code) for u in units])
-        scope_groups = [g for g in groups if g.scope == scope]
-        total = sum(g.share for g in scope_groups)
-        rows = [
-            (u, g.code)
-            for u, count in enumerate(counts)
-            for g in scope_groups
-            for _ in range(round(count * g.share / total))
-        ]
-        return pd.DataFrame(rows, columns=["unit", "respondent_group"])
 
     def _par_scope(
         self, year: int, scope: str, units: Sequence[Unit], groups: Sequence[GroupSpec], items: Sequence[ItemSpec]

@@ -11,15 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from backend.ingest.layout import Layout
-
-if TYPE_CHECKING:  # pragma: no cover - typing only (validate imports this module)
-    from backend.ingest.validate import Checker, StoreView
+from backend.ingest.problems import Checker, StoreView
 
 FORM_FIELDS = ("unit", "respondent_group", "district_code", "commune_code", "village_code", "interviewer")
 

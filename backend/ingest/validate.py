@@ -23,48 +23,18 @@ whose message exists in Vietnamese and English (catalogue ``ingest.rule.<code>``
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from backend.i18n import t
 from backend.ingest import columns as col
 from backend.ingest.layout import Column, Layout
+from backend.ingest.problems import Checker, Problem, StoreView
 from backend.ingest.readers import RawTable
+from backend.ingest.rules import facts_json, keyed_rules, survey_rules
 from backend.personal import PhoneVault, mask
-
-UnitResolver = Callable[[str], tuple[int | None, str]]  # text → (unit id or None, suggestion)
-
-
-@dataclass
-class Problem:
-    line: int
-    column: str
-    value: str
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def message(self, lang: str) -> str:
-        params = {k: str(v) for k, v in self.params.items()}
-        if "expected" in params:
-            params["expected"] = t(f"ingest.expected.{params['expected']}", lang)
-        return t(f"ingest.rule.{self.code}", lang, line=self.line, column=self.column, value=self.value, **params)
-
-
-@dataclass
-class StoreView:
-    """What the store already holds that a file is checked against (prepared by the import service)."""
-
-    resolve_unit: UnitResolver
-    fieldwork: tuple[dt.date, dt.date] | None = None
-    form_digests: Mapping[str, str] = field(default_factory=dict)  # stored form code → content digest
-    phone_forms: Mapping[str, str] = field(default_factory=dict)  # stored phone hash → form code
-    stored_keys: Mapping[tuple[Any, ...], Any] = field(default_factory=dict)  # self-assessment / plan keys → value
-    rejected: frozenset[str] = frozenset()  # stored form codes in review state "rejected": a new version corrects them
 
 
 @dataclass
@@ -87,25 +57,6 @@ class Validated:
     @property
     def loadable(self) -> np.ndarray:
         return ~self.bad & ~self.duplicate
-
-
-class Checker:
-    """Collects problems for one table: ``flag(mask, column, code, values=…, **params)``."""
-
-    def __init__(self, lines: list[int]) -> None:
-        self.lines = np.asarray(lines)
-        self.bad = np.zeros(len(lines), dtype=bool)
-        self.problems: list[Problem] = []
-
-    def flag(self, where: np.ndarray, column: str, code: str, values: pd.Series | None = None, **params: Any) -> None:
-        positions = np.flatnonzero(where)
-        if not len(positions):
-            return
-        self.bad[positions] = True
-        for p in positions.tolist():
-            value = "" if values is None else str(values.iloc[p])
-            extra = {k: (v[p] if isinstance(v, list | np.ndarray) else v) for k, v in params.items()}
-            self.problems.append(Problem(int(self.lines[p]), column, value, code, extra))
 
 
 def _file_problems(raw: RawTable, layout: Layout) -> tuple[col.HeaderMatch, list[Problem]]:
@@ -137,8 +88,6 @@ def validate(raw: RawTable, layout: Layout, store: StoreView, vault: PhoneVault)
     if "respondent_phone" in rows:
         rows["phone_hash"] = rows["respondent_phone"].map(lambda p: vault.hash(p) if p else None)
     if layout.facts:
-        from backend.ingest.rules import facts_json
-
         rows["facts"] = facts_json(rows, layout)
     by_line = {line: i for i, line in enumerate(raw.lines)}
     for problem in raw.problems:
@@ -150,12 +99,8 @@ def validate(raw: RawTable, layout: Layout, store: StoreView, vault: PhoneVault)
             file_problems.append(Problem(problem.line, problem.column, problem.value, problem.code))
     duplicate = np.zeros(n, dtype=bool)
     if layout.survey is not None:
-        from backend.ingest.rules import survey_rules
-
         duplicate = survey_rules(layout, rows, answers, cells, check, store)
     else:
-        from backend.ingest.rules import keyed_rules
-
         duplicate = keyed_rules(layout, rows, check, store)
     return Validated(
         rows, answers, check.bad, duplicate & ~check.bad, check.problems, file_problems, raw.lines, decimal

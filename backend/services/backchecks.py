@@ -49,7 +49,7 @@ def draw(
     frame = survey_frame(session, survey_id)
     valid = frame.forms[frame.forms["status"] == "valid"]
     if valid.empty:
-        raise DomainError.of("backcheck.no_forms")
+        raise DomainError.of("ingest.backcheck.no_forms")
     chosen = bc.draw_sample(valid.rename(columns={"unit_id": "unit"}), share, minimum, seed)
     sample = BackcheckSample(
         survey_id=survey_id,
@@ -90,7 +90,7 @@ def samples(session: Session, *, actor: Actor, survey_id: int) -> pd.DataFrame:
 def _cases(session: Session, sample_id: int) -> tuple[pd.DataFrame, Any]:
     sample = session.get(BackcheckSample, sample_id)
     if sample is None:
-        raise NotFoundError.of("backcheck.no_sample", id=sample_id)
+        raise NotFoundError.of("ingest.backcheck.no_sample", id=sample_id)
     frame = survey_frame(session, sample.survey_id)
     rows = (
         session.connection()
@@ -242,7 +242,7 @@ def import_outcomes(session: Session, *, actor: Actor, sample_id: int, file_name
 def _t(lang: str, rule: str, column: str, value: str) -> str:
     from backend.i18n import t
 
-    return t(f"backcheck.rule.{rule}", lang, column=column, value=value)
+    return t(f"ingest.backcheck.rule.{rule}", lang, column=column, value=value)
 
 
 @dataclass
@@ -296,9 +296,9 @@ def invalidate(
     """Invalidate forms with a reason code (analysts): they stop counting; returns how many changed."""
     require(actor, "invalidate_forms")
     if reason not in {r["code"] for r in reason_codes()}:
-        raise DomainError.of("backcheck.reason", reason=reason)
+        raise DomainError.of("ingest.backcheck.reason", reason=reason)
     if session.get(Survey, survey_id) is None:
-        raise NotFoundError.of("quality.no_survey", id=survey_id)
+        raise NotFoundError.of("ingest.quality.no_survey", id=survey_id)
     changed = 0
     for start in range(0, len(form_codes), 5_000):
         chunk = form_codes[start : start + 5_000]

@@ -41,7 +41,7 @@ def demo_backcheck(session: Session, survey_id: int, seed: int) -> int:
     survey = session.get(Survey, survey_id)
     dataset = session.get(Dataset, survey.dataset_id) if survey else None
     if dataset is None or dataset.kind != "demo":
-        raise DomainError.of("backcheck.demo_only")
+        raise DomainError.of("ingest.backcheck.demo_only")
     sample_id = backchecks.draw(session, actor=DEMO_ACTOR, survey_id=survey_id, seed=seed)
     cases, frame = backchecks._cases(session, sample_id)
     cases = cases.assign(row=pd.Index(frame.forms["form"]).get_indexer(cases["form"]))
@@ -51,7 +51,7 @@ def demo_backcheck(session: Session, survey_id: int, seed: int) -> int:
         session, actor=DEMO_ACTOR, sample_id=sample_id, file_name="demo_backcheck.csv", data=data
     )
     if result.problems:  # pragma: no cover - the simulation writes the layout it imports
-        raise DomainError.of("backcheck.demo_failed", problems=len(result.problems))
+        raise DomainError.of("ingest.backcheck.demo_failed", problems=len(result.problems))
     return sample_id
 
 
@@ -60,7 +60,7 @@ def score_demo(session: Session, survey_id: int, seed: int = 1) -> DemoScore:
     survey = session.get(Survey, survey_id)
     dataset = session.get(Dataset, survey.dataset_id) if survey else None
     if dataset is None or dataset.kind != "demo":
-        raise DomainError.of("backcheck.demo_only")
+        raise DomainError.of("ingest.backcheck.demo_only")
     planted = {k: v for k, v in truth(dataset.parameters).items() if k.split("-IV")[-1].startswith(str(survey.year))}  # type: ignore[union-attr]
     frame, report = survey_quality(session, actor=DEMO_ACTOR, survey_id=survey_id)
     interviewers = set(frame.forms["interviewer"].dropna().astype(str))

@@ -35,11 +35,13 @@ from backend.auth.permissions import Actor, require
 from backend.errors import DomainError
 from backend.frameworks import load_all
 from backend.frameworks.sync import framework_for
+from backend.ingest import load as iload
 from backend.ingest import store as ist
 from backend.ingest.bulk import bulk_loading
 from backend.ingest.layout import Layout, layout, normal_kind
+from backend.ingest.problems import Problem, StoreView
 from backend.ingest.readers import RawTable, read_table, safe_name
-from backend.ingest.validate import Problem, StoreView, Validated, validate
+from backend.ingest.validate import Validated, validate
 from backend.models import ImportBatch, QuarantineRow
 from backend.personal import vault
 from backend.settings import get_settings
@@ -260,7 +262,7 @@ def _load(
     if lay.survey is not None:
         expected = int(keep.sum()) * max(1, len(lay.items))
         with bulk_loading(conn, [ist.FORM, ist.ANSWER], expected) as load:
-            n_forms, n_answers = ist.load_forms(
+            n_forms, n_answers = iload.load_forms(
                 load,
                 lay,
                 rows,
@@ -274,7 +276,7 @@ def _load(
         summary.rows_loaded, summary.answers_loaded = n_forms, n_answers
         resolved = rows["form_code"].tolist()
     elif lay.kind == "self_assessment":
-        summary.rows_loaded = ist.load_scores(
+        summary.rows_loaded = iload.load_scores(
             conn,
             rows,
             dataset_id=dataset_id,
@@ -287,7 +289,7 @@ def _load(
         surveys = {
             code: ist.ensure_survey(conn, dataset_id, _questionnaire(code, lay.year))[0] for code in set(rows["survey"])
         }
-        summary.rows_loaded = ist.load_plan(conn, rows, surveys=surveys, batch_id=batch.id)
+        summary.rows_loaded = iload.load_plan(conn, rows, surveys=surveys, batch_id=batch.id)
         resolved = [_key_text(lay, {str(k): v for k, v in r.items()}) for r in rows.to_dict("records")]
     say(0.9, "quarantine")
     if request.mode == "quarantine":

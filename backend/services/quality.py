@@ -50,7 +50,7 @@ def survey_frame(session: Session, survey_id: int) -> SurveyFrame:
     """Every form of the survey (any status) with the columns the checks need, and its answers."""
     survey = session.get(Survey, survey_id)
     if survey is None:
-        raise NotFoundError.of("quality.no_survey", id=survey_id)
+        raise NotFoundError.of("ingest.quality.no_survey", id=survey_id)
     conn = session.connection()
     read = read_survey(conn, survey.dataset_id, survey.index_code, survey.year, statuses=None)
     extra = conn.execute(

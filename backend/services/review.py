@@ -41,9 +41,9 @@ def review_forms(
     action starts from are left as they are (and not counted)."""
     require(actor, "review_forms")
     if action not in ACTIONS:
-        raise DomainError.of("review.unknown_action", action=action)
+        raise DomainError.of("ingest.review.unknown_action", action=action)
     if action == "reject" and not comment.strip():
-        raise DomainError.of("review.comment_required")
+        raise DomainError.of("ingest.review.comment_required")
     sources, target = ACTIONS[action]
     conn = session.connection()
     rows = conn.execute(
