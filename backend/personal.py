@@ -37,9 +37,10 @@ def normalise_phone(text: object) -> str | None:
     ``+84``/``84`` country prefix → ``0``); None when empty or not a phone number."""
     if text is None:
         return None
-    raw = _SEPARATORS.sub("", str(text).strip())
+    raw = str(text).strip()
     if raw.endswith(".0") and raw[:-2].isdigit():  # a number read from a spreadsheet as a float
         raw = raw[:-2]
+    raw = _SEPARATORS.sub("", raw)
     if raw.startswith("+84"):
         raw = "0" + raw[3:]
     elif raw.startswith("84") and len(raw) in (11, 12):

@@ -273,7 +273,10 @@ def read_xlsx(data: bytes, limits: Limits, progress: Callable[[int], None] | Non
     problems: list[CellProblem] = []
     header: list[str] = []
     lines: list[int] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1), start=1):
+    for number, padded in enumerate(sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1), start=1):
+        values = list(padded)
+        while values and values[-1] is None:  # read-only rows are padded to max_col
+            values.pop()
         if len(values) > limits.max_columns:
             raise ValidationError.of("ingest.limit.columns", count=len(values), limit=limits.max_columns)
         cells = [_text(v) for v in values]

@@ -86,7 +86,7 @@ def validate(raw: RawTable, layout: Layout, store: StoreView, vault: PhoneVault)
         rows[column.code] = _parse(column, cells.get(column.code, empty), check, decimal, store, vault)
     answers = _answers(layout, cells, check, decimal, n)
     if "respondent_phone" in rows:
-        rows["phone_hash"] = rows["respondent_phone"].map(lambda p: vault.hash(p) if p else None)
+        rows["phone_hash"] = [vault.hash(p) if isinstance(p, str) and p else None for p in rows["respondent_phone"]]
     if layout.facts:
         rows["facts"] = facts_json(rows, layout)
     by_line = {line: i for i, line in enumerate(raw.lines)}
