@@ -89,8 +89,8 @@ def survey_rules(
     if store.fieldwork is not None:
         start, end = store.fieldwork
         dates = rows["collected_on"]
-        outside = dates.map(lambda d: isinstance(d, dt.date) and not pd.isna(d) and not (start <= d <= end))
-        outside = outside.to_numpy(dtype=bool)
+        late = dates.map(lambda d: isinstance(d, dt.date) and not pd.isna(d) and not (start <= d <= end))
+        outside = late.to_numpy(dtype=bool)
         check.flag(outside, "collected_on", "fieldwork", cells.get("collected_on"), start=start, end=end)
     if "started_at" in rows and "finished_at" in rows:
         both = rows["started_at"].notna() & rows["finished_at"].notna()
