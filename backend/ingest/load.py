@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, insert, select
 
-from backend.ingest.bulk import BulkLoader
+from backend.ingest.bulk import BulkLoader, plain
 from backend.ingest.layout import Layout
 from backend.ingest.store import ANSWER, EVIDENCE, FORM, INTERVIEWER, PLAN, SCORE, table
 from backend.personal import PhoneVault
@@ -181,18 +181,18 @@ def load_scores(
                 unit_id=int(record["unit"]),
                 criterion_id=criteria[record["criterion"]],
                 self_score=float(record["self_score"]),
-                self_comment=record.get("self_comment") or "",
+                self_comment=_text(record.get("self_comment")),
                 appraisal_comment="",
                 batch_id=batch_id,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
-        if record.get("evidence_ref"):
+        if _text(record.get("evidence_ref")):
             conn.execute(
                 insert(EVIDENCE).values(
                     score_id=score_id,
                     ref_code=record["evidence_ref"],
-                    title=record.get("evidence_title") or record["evidence_ref"],
-                    issued_on=record.get("evidence_issued_on"),
+                    title=_text(record.get("evidence_title")) or record["evidence_ref"],
+                    issued_on=plain(record.get("evidence_issued_on")),
                     location="",
                 )
             )
@@ -206,7 +206,7 @@ def load_plan(conn: Connection, rows: pd.DataFrame, *, surveys: dict[str, int], 
         {
             "survey_id": surveys[r["survey"]],
             "unit_id": int(r["unit"]),
-            "commune_code": r.get("commune_code") or "",
+            "commune_code": _text(r.get("commune_code")),
             "respondent_group": r["respondent_group"],
             "planned_forms": int(r["planned_forms"]),
             "batch_id": batch_id,
@@ -215,3 +215,9 @@ def load_plan(conn: Connection, rows: pd.DataFrame, *, surveys: dict[str, int], 
     ]
     conn.execute(insert(PLAN), values)
     return len(values)
+
+
+def _text(value: Any) -> str:
+    """A text cell as stored text: missing (None, NaN) → empty."""
+    value = plain(value)
+    return "" if value is None else str(value)

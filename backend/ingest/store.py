@@ -208,9 +208,14 @@ def survey_view(conn: Connection, survey_id: int, rows_codes: Sequence[str], res
         select(SURVEY.c.fieldwork_start, SURVEY.c.fieldwork_end).where(SURVEY.c.id == survey_id)
     ).one()
     fieldwork = (window[0], window[1]) if window[0] and window[1] else None
-    return StoreView(
-        resolve, fieldwork, stored_form_digests(conn, survey_id, rows_codes), stored_phones(conn, survey_id)
+    rejected = frozenset(
+        str(code)
+        for (code,) in conn.execute(
+            select(FORM.c.form_code).where(FORM.c.survey_id == survey_id, FORM.c.review_state == "rejected")
+        )
     )
+    digests = stored_form_digests(conn, survey_id, rows_codes)
+    return StoreView(resolve, fieldwork, digests, stored_phones(conn, survey_id), rejected=rejected)
 
 
 def criterion_ids(conn: Connection, framework_id: int) -> dict[str, int]:
