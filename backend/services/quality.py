@@ -41,7 +41,7 @@ def surveys(session: Session) -> pd.DataFrame:
     rows = conn.execute(
         select(SURVEY.c.id, Dataset.__table__.c.name, Dataset.__table__.c.kind, SURVEY.c.index_code, SURVEY.c.year)  # type: ignore[attr-defined]
         .join(Dataset.__table__, Dataset.__table__.c.id == SURVEY.c.dataset_id)  # type: ignore[attr-defined]
-        .order_by(SURVEY.c.year.desc(), SURVEY.c.index_code, SURVEY.c.id)
+        .order_by(SURVEY.c.year.desc(), SURVEY.c.index_code.desc(), SURVEY.c.id)
     ).all()
     return pd.DataFrame(rows, columns=["id", "dataset", "kind", "index_code", "year"])
 
