@@ -89,9 +89,28 @@ def load_forms(
     load.insert_columns(FORM, columns)
     ids = dict(conn.execute(select(FORM.c.form_code, FORM.c.id).where(FORM.c.batch_id == batch_id)).all())
     form_ids = np.array([ids[c] for c in rows["form_code"].tolist()], dtype=np.int64)
-    item_col = np.array([item_ids[c.code] for c in layout.items], dtype=np.int64)
-    n_answers = load.insert_matrix(ANSWER, ("form_id", "item_id", "value"), form_ids, item_col, answers)
+    n_answers = 0
+    for rows_mask, asked in asked_blocks(layout, rows):
+        item_col = np.array([item_ids[layout.items[j].code] for j in asked], dtype=np.int64)
+        block = answers[np.ix_(rows_mask, asked)]
+        n_answers += load.insert_matrix(ANSWER, ("form_id", "item_id", "value"), form_ids[rows_mask], item_col, block)
     return n + n_fixed, n_answers
+
+
+def asked_blocks(layout: Layout, rows: pd.DataFrame) -> list[tuple[np.ndarray, list[int]]]:
+    """(rows, item columns) blocks of the answers to store: each respondent group's forms with the items asked to
+    that group (an item not asked to a group gets no answer row, as in the demo); one block for a single group."""
+    survey = layout.survey
+    assert survey is not None
+    if len(survey.groups) == 1:
+        return [(np.ones(len(rows), dtype=bool), list(range(len(layout.items))))]
+    blocks = []
+    groups = rows["respondent_group"].astype(str).to_numpy()
+    for group in survey.groups:
+        mask = groups == group.code
+        if mask.any():
+            blocks.append((mask, [j for j, item in enumerate(survey.items) if group.code in item.groups]))
+    return blocks
 
 
 def replace_forms(
