@@ -92,7 +92,7 @@ def load_forms(
     n_answers = 0
     for rows_mask, asked in asked_blocks(layout, rows):
         item_col = np.array([item_ids[layout.items[j].code] for j in asked], dtype=np.int64)
-        block = answers[np.ix_(rows_mask, asked)]
+        block = answers[rows_mask][:, np.asarray(asked, dtype=np.int64)]
         n_answers += load.insert_matrix(ANSWER, ("form_id", "item_id", "value"), form_ids[rows_mask], item_col, block)
     return n + n_fixed, n_answers
 
