@@ -74,6 +74,7 @@ test: install-dev system-test-deps lint typecheck
 
 bench: install-dev
 	$(PY) -m pip install --quiet --disable-pip-version-check duckdb
+	$(PY) -m backend personal-key
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:

@@ -139,6 +139,8 @@ def write_credentials(credentials_file: Path, created: list[tuple[str, str, list
 
 def run(args: argparse.Namespace) -> int:
     settings = get_settings()
+    if not args.no_demo:
+        ensure_demo_key()  # before the migrations: 0004 hashes and encrypts the phones of an older demo store
     with announced("migrate"):
         migrate()
         _note("schema at head")
@@ -210,7 +212,6 @@ def seed_demo(args: argparse.Namespace) -> None:
     from backend.services.workflow import publish_demo
 
     years = parse_years(args.years)
-    ensure_demo_key()
     with step("demo", first=years[0], last=years[-1], scale=args.scale) as session:
         report = generate_demo(session, years=years, scale=args.scale, seed=args.seed, upgrade=True, progress=_note)
         _note(str(report))
