@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -20,7 +21,10 @@ from backend.services.quality import survey_quality, surveys, valid_rate
 from backend.services.reports import error_report, template_file
 
 
+@lru_cache(maxsize=32)
 def template(kind: str, year: int, fmt: str, scope: str = "province") -> tuple[str, bytes]:
+    """A template file (generated from the questionnaire and framework files, which do not change while the app
+    runs: kept once made)."""
     with session_scope() as session:
         return template_file(session, kind, year, fmt, scope)
 
