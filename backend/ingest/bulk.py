@@ -110,7 +110,7 @@ class BulkLoader:
             answer = flat.astype(np.int64).astype(object)
             answer[flat == empty] = None
             cells[:, 2] = answer
-            self._write(target, list(names), [tuple(r) for r in cells.tolist()])
+            self._write_cells(target, list(names), cells)
             if progress is not None:
                 progress(min(n_rows, start + per_chunk))
         self.rows += n_rows * n_cols
@@ -118,6 +118,10 @@ class BulkLoader:
 
     def _write(self, target: Table, names: list[str], rows: list[tuple]) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _write_cells(self, target: Table, names: list[str], cells: np.ndarray) -> None:
+        """Rows given as a 2-D object array (one row per table row)."""
+        self._write(target, names, [tuple(r) for r in cells.tolist()])
 
 
 class SqliteLoader(BulkLoader):
@@ -139,6 +143,20 @@ class SqliteLoader(BulkLoader):
             self.conn.exec_driver_sql(
                 head + ", ".join([row_marks] * (n - whole)), tuple(chain.from_iterable(rows[whole:]))
             )
+
+    def _write_cells(self, target: Table, names: list[str], cells: np.ndarray) -> None:
+        """Whole statements' parameters straight from the array: each row of the reshaped array is one
+        multi-row statement's flat parameter tuple (no per-row tuples in between)."""
+        per_statement = max(1, min(ROWS_PER_STATEMENT, 900 // len(names)))
+        whole = (len(cells) // per_statement) * per_statement
+        head = f"INSERT INTO {target.name} ({', '.join(names)}) VALUES "
+        row_marks = "(" + ", ".join(["?"] * len(names)) + ")"
+        if whole:
+            flat = cells[:whole].reshape(-1, per_statement * len(names))
+            self.conn.exec_driver_sql(head + ", ".join([row_marks] * per_statement), list(map(tuple, flat.tolist())))
+        if whole < len(cells):
+            rest = cells[whole:]
+            self.conn.exec_driver_sql(head + ", ".join([row_marks] * len(rest)), tuple(rest.ravel().tolist()))
 
 
 class PostgresLoader(BulkLoader):

@@ -17,6 +17,8 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,7 +63,9 @@ class HeaderMatch:
     uuid_position: int | None = None
 
 
+@lru_cache(maxsize=65536)
 def _key(text: str) -> str:
+    """A name compared case- and diacritics-blind (cached: a column repeats a few values many times)."""
     return ascii_key(basic_key(text)).replace(" ", "")
 
 
@@ -129,16 +133,31 @@ def detect_decimal(cells: Sequence[pd.Series]) -> str:
     return "," if comma > 0 and dot == 0 else "."
 
 
-def to_number(cells: pd.Series, decimal: str) -> pd.Series:
-    """Numbers from text (``decimal`` comma: ``1.234,5`` → 1234.5); NaN where not a number."""
-    text = cells.astype(str).str.strip().str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+def _by_distinct(cells: pd.Series, convert: Any) -> pd.Series:
+    """``convert`` applied to the distinct values only (a column of answers has a handful), mapped back."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+    converted = convert(pd.Series(np.asarray(uniques, dtype=object)))
+    return pd.Series(np.asarray(converted, dtype=object)[codes], index=cells.index)
+
+
+def _number(text: pd.Series, decimal: str) -> pd.Series:
+    clean = text.astype(str).str.strip().str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
     if decimal == ",":
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce")
+        clean = clean.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return pd.to_numeric(clean, errors="coerce")
+
+
+def to_number(cells: pd.Series, decimal: str) -> pd.Series:
+    """Numbers from text (``decimal`` comma: ``1.234,5`` → 1234.5; spaces dropped); NaN where not a number."""
+    return _by_distinct(cells, lambda u: _number(u, decimal)).astype(float)
 
 
 def to_date(cells: pd.Series) -> pd.Series:
     """Dates from ISO text (``2024-09-01``, with or without a time) or day-first text (``01/09/2024``)."""
+    return _by_distinct(cells, _dates)
+
+
+def _dates(cells: pd.Series) -> pd.Series:
     text = cells.astype(str).str.strip()
     iso = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     parts = text.str.extract(_DAY_FIRST)
@@ -186,13 +205,13 @@ def parse_multi(cells: pd.Series, column: Column) -> tuple[pd.Series, np.ndarray
     order; masks of unknown choices and of the exclusive choice given with others."""
     accepted = choice_codes(column)
     order = {c.code: i for i, c in enumerate(column.choices)}
-    values, bad, clash = [], [], []
-    for text in cells.astype(str).tolist():
+    parsed: dict[str, tuple[str | None, bool, bool]] = {}
+    for text in cells.astype(str).unique().tolist():
         picked = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
         codes = [accepted.get(_key(p)) for p in picked]
-        unknown = any(c is None for c in codes)
         known = sorted({c for c in codes if c}, key=order.__getitem__)
-        values.append(" ".join(known) if known else None)
-        bad.append(unknown)
-        clash.append(bool(column.exclusive) and column.exclusive in known and len(known) > 1)
-    return pd.Series(values, index=cells.index, dtype=object), np.array(bad), np.array(clash)
+        clash = bool(column.exclusive) and column.exclusive in known and len(known) > 1
+        parsed[text] = (" ".join(known) if known else None, any(c is None for c in codes), clash)
+    rows = [parsed[text] for text in cells.astype(str).tolist()]
+    values = pd.Series([r[0] for r in rows], index=cells.index, dtype=object)
+    return values, np.array([r[1] for r in rows], dtype=bool), np.array([r[2] for r in rows], dtype=bool)

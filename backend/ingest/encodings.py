@@ -15,6 +15,7 @@ which of the two it is.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -31,6 +32,10 @@ MIN_MARK_SHARE = 0.2
 VNI_SHARE = 0.5
 #: bytes examined to recognise UTF-16 without a byte-order mark
 _PROBE = 4096
+#: characters examined to recognise a legacy encoding
+SAMPLE = 1_000_000
+#: a non-ASCII character and the ASCII vowel just before it, if any
+_NON_ASCII = re.compile(r"([aeiouyAEIOUY]?)([^\x00-\x7f])")
 
 
 @lru_cache(maxsize=1)
@@ -45,18 +50,16 @@ def vietnamese_letters() -> frozenset[str]:
 
 
 def legacy_encoding(text: str) -> str | None:
-    """``"TCVN3"`` or ``"VNI"`` when ``text`` looks like a legacy Vietnamese encoding decoded as Latin-1, else None."""
+    """``"TCVN3"`` or ``"VNI"`` when ``text`` looks like a legacy Vietnamese encoding decoded as Latin-1, else None.
+    A legacy file is legacy throughout, so the first :data:`SAMPLE` characters decide."""
     letters = vietnamese_letters()
     marks = after_vowel = non_ascii = 0
-    previous = ""
-    for ch in text:
-        if ord(ch) >= 128:
-            non_ascii += 1
-            if ch not in letters and ch not in _ALLOWED:
-                marks += 1
-                if previous.lower() in "aeiouy" and previous:
-                    after_vowel += 1
-        previous = ch
+    for found in _NON_ASCII.finditer(text[:SAMPLE]):
+        previous, ch = found.group(1), found.group(2)
+        non_ascii += 1
+        if ch not in letters and ch not in _ALLOWED:
+            marks += 1
+            after_vowel += bool(previous)
     if marks < MIN_MARKS or marks < MIN_MARK_SHARE * non_ascii:
         return None
     return "VNI" if after_vowel >= VNI_SHARE * marks else "TCVN3"

@@ -339,19 +339,19 @@ def _quarantine(session: Session, batch_id: int, lay: Layout, checked: Validated
         )
     keys = vault()
     phone_pos = raw.columns.index("respondent_phone") if "respondent_phone" in raw.columns else None
-    for position in np.flatnonzero(checked.bad).tolist():
-        cells = [str(v) for v in raw.frame.iloc[position].tolist()]
+    positions = np.flatnonzero(checked.bad)
+    cells_of = raw.frame.iloc[positions].astype(str).to_numpy().tolist()
+    records = checked.rows.iloc[positions].to_dict("records")
+    for position, cells, values in zip(positions.tolist(), cells_of, records, strict=True):
         if phone_pos is not None and cells[phone_pos] and not cells[phone_pos].startswith("v1:"):
             cells[phone_pos] = keys.encrypt(cells[phone_pos])
-        data = dict(zip(raw.columns, cells, strict=False))
         line = checked.lines[position]
-        code = _row_key(lay, {str(k): v for k, v in checked.rows.iloc[position].to_dict().items()})
         session.add(
             QuarantineRow(
                 batch_id=batch_id,
                 row_number=line,
-                form_code=code,
-                data=json.dumps(data, ensure_ascii=False),
+                form_code=_row_key(lay, {str(k): v for k, v in values.items()}),
+                data=json.dumps(dict(zip(raw.columns, cells, strict=False)), ensure_ascii=False),
                 errors=json.dumps(by_line.get(line, []), ensure_ascii=False),
             )
         )
