@@ -4,7 +4,7 @@
   English label, case and diacritics ignored. The export layout of ODK Central and KoboToolbox imports as is:
   group prefixes (``profile/gender``) are dropped, the one-column-per-choice split of a select_multiple
   (``profile/services_used/land``) and submission metadata (``_uuid``, ``_submission_time``, ``meta/instanceID``
-  …) are ignored, ``start``/``end`` are the interview times and ``_uuid`` stands for a missing form code. A
+  …) are ignored (group separator ``/`` as KoboToolbox writes it, ``-`` as ODK Central does), ``start``/``end`` are the interview times and ``_uuid`` stands for a missing form code. A
   column that is missing or not known is a file-level problem with the closest match as a suggestion.
 * :func:`parse_column`: one column's text cells → typed values and the positions of bad cells, vectorised.
   Numbers accept a decimal comma (Vietnamese locale) when the file uses one (:func:`detect_decimal`).
@@ -86,11 +86,11 @@ def match_header(header: Sequence[str], layout: Layout) -> HeaderMatch:
         text = str(raw).strip()
         if not text:
             continue
-        parts = [p for p in text.split("/") if p]
+        parts = [p for p in re.split(r"[/-]", text) if p]  # Kobo: group/field, ODK Central: group-field
         last = parts[-1] if parts else text
         if len(parts) >= 2 and parts[-2] in multi and last in multi[parts[-2]]:
             continue  # one column per choice of a select_multiple
-        if text.startswith("_") or text.startswith("meta/") or _key(last) in ODK_METADATA:
+        if text.startswith(("_", "meta/", "meta-")) or _key(last) in ODK_METADATA:
             if _key(last) == "uuid" and text.startswith("_"):
                 match.uuid_position = position
             continue

@@ -281,8 +281,8 @@ def test_template_round_trip(db: Session, kind: str, fmt: str) -> None:
     assert summary.rows_loaded == len(rows), [p.message("en") for p in summary.problems]
 
 
-@pytest.mark.parametrize("kind", ["sipas", "official"])
-def test_xlsform_is_valid_and_its_odk_export_imports_as_is(db: Session, kind: str) -> None:
+@pytest.mark.parametrize(("kind", "sep"), [("sipas", "/"), ("sipas", "-"), ("official", "/")])
+def test_xlsform_is_valid_and_its_odk_export_imports_as_is(db: Session, kind: str, sep: str) -> None:
     from pyxform.xls2xform import convert
 
     _, data = template_file(db, kind, YEAR, "xlsform")
@@ -335,7 +335,7 @@ def test_xlsform_is_valid_and_its_odk_export_imports_as_is(db: Session, kind: st
             }
         )
         exported.append(out)
-    summary = run(db, csv_bytes(exported), name="kobo_export.csv")
+    summary = run(db, csv_bytes(exported), name="export.csv")
     assert summary.rows_loaded == 3, [p.message("en") for p in summary.problems]
     stored = db.connection().execute(text("SELECT started_at FROM survey_form WHERE form_code = 'F00800'")).scalar_one()
     assert "01:00" in str(stored)  # 08:00 in Vietnam is 01:00 UTC
