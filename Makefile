@@ -106,6 +106,7 @@ test: install-dev system-test-deps browser-test-deps lint typecheck
 bench: install-dev
 	$(PY) -m pip install --quiet --disable-pip-version-check duckdb
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null; } || true
+	$(PY) -m backend personal-key
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:

@@ -47,7 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = discover()
 
 
 # commands that create or migrate the schema themselves
-NO_SCHEMA_CHECK = frozenset({"migrate", "seed", "init", "health", "serve", "backup", "restore"})
+NO_SCHEMA_CHECK = frozenset({"migrate", "seed", "init", "health", "serve", "backup", "restore", "personal-key"})
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

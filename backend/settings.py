@@ -115,10 +115,17 @@ class Settings(BaseSettings):
     personal_data_key: SecretStr = Field(
         default=SecretStr(""),
         description=(
-            "Secret (at least 32 characters, no default) from which the keys of personal data are derived: the "
-            "salted hashes and the encrypted copies of contact details and phone numbers, and the hashes of "
-            "citizens' network addresses. Without it the public forms accept nothing (backend/personal.py)."
+            "Secret (no default) from which the keys of personal data are derived: the salted hashes and the "
+            "encrypted copies of respondents' phone numbers and citizens' contact details, and the hashes of "
+            "citizens' network addresses. Urlsafe base64 of 32 bytes (`python -m backend personal-key` makes one) "
+            "or a passphrase of at least 32 characters. Empty: the key file (PERSONAL_DATA_KEY_FILE) is used; "
+            "without either, phones can be neither imported nor read and the public forms accept nothing "
+            "(backend/personal.py)."
         ),
+    )
+    personal_data_key_file: Path | None = Field(
+        default=None,
+        description="File holding that secret when PERSONAL_DATA_KEY is empty; empty means data/personal_data.key.",
     )
     trusted_proxies: str = Field(
         default="",
@@ -142,6 +149,13 @@ class Settings(BaseSettings):
     )
     voice_min_cell: int = Field(
         default=10, ge=1, description="Online-survey figures from fewer answers than this are not published."
+    )
+    ingest_max_bytes: int = Field(default=200 * 1024 * 1024, description="Largest file an import accepts (bytes).")
+    ingest_max_rows: int = Field(default=300_000, description="Most data rows an imported file may have.")
+    ingest_max_columns: int = Field(default=400, description="Most columns an imported file may have.")
+    ingest_max_xlsx_expanded: int = Field(
+        default=1024 * 1024 * 1024,
+        description="Most bytes an XLSX file may expand to when unzipped (zip-bomb guard).",
     )
 
     @field_validator("database_url", "public_database_url", "submission_database_url")

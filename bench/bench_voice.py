@@ -74,7 +74,6 @@ def prepare(url: str) -> str:
     """Migrate, reference data, one open province survey; returns its public code."""
     from sqlmodel import select
 
-    from backend.auth.permissions import Actor
     from backend.db import get_engine, migrate, session_scope
     from backend.models import Unit
     from backend.reference.loader import load_reference
@@ -82,10 +81,12 @@ def prepare(url: str) -> str:
     from backend.settings import REPO_ROOT
 
     migrate(url)
-    editor = Actor(username="bench", roles=frozenset({"content_editor"}))
+    from bench.people import stored_actor
+
     now = dt.datetime.now(dt.UTC)
     with session_scope(get_engine(url)) as session:
         load_reference(session, REPO_ROOT / "data" / "reference")
+        editor = stored_actor(session, "bench_content_editor", "content_editor")
         unit = session.exec(select(Unit).where(Unit.kind == "province_34", Unit.code == "01")).one()
         survey = voice_surveys.create_survey(
             session, actor=editor, template="province_reform", title_vi="Bench", unit_id=unit.id,

@@ -1,4 +1,6 @@
-"""Internal app (staff and unit officers): login, then pages by role.
+"""Internal app (staff and unit officers): login, then pages by role — result sets and their workflow, the
+self-assessment cycle, data in (upload, quality and review, back-checks, fieldwork progress), citizens' voice and
+the PAR database, users and the audit log.
 
 Run: ``streamlit run dashboards/internal_app.py`` (``make run`` starts it on port 8502).
 
@@ -50,6 +52,16 @@ PAGES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         ("appraise_unit", "open_round"),
     ),
     "preview": ("internal_pages/preview.py", "staff.nav.preview", ":material/visibility:", ("preview_own_unit",)),
+    # data in (issue 8)
+    "upload": ("internal_pages/upload.py", "internal.nav.upload", ":material/upload_file:", ("ingest",)),
+    "quality": ("internal_pages/quality.py", "internal.nav.quality", ":material/rule:", ("view_quality",)),
+    "backchecks": (
+        "internal_pages/backchecks.py",
+        "internal.nav.backchecks",
+        ":material/phone_callback:",
+        ("view_backchecks",),
+    ),
+    "fieldwork": ("internal_pages/fieldwork.py", "internal.nav.fieldwork", ":material/map:", ("view_fieldwork",)),
     "users": ("internal_pages/users.py", "staff.nav.users", ":material/manage_accounts:", ("manage_users",)),
     # citizens' voice and the PAR database (issue 11)
     "voice_surveys": (

@@ -21,8 +21,13 @@ import pytest
 from sqlmodel import Session
 
 from backend.db import get_engine, get_public_engine, get_submission_engine, migrate, session_scope
+from backend.personal import new_key
 from backend.reference.loader import load_reference
 from backend.settings import REPO_ROOT, get_settings
+
+# Respondents' phones are hashed and encrypted with a key from the settings (no default in code): the tests
+# make a fresh random one per process, never a committed secret.
+os.environ.setdefault("PERSONAL_DATA_KEY", new_key())
 
 #: login of the public app in the PostgreSQL tests, and its password: @ : / # % ? & and a space
 PUBLIC_LOGIN = "par_web"

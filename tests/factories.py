@@ -35,6 +35,29 @@ def make_user(session: Session, username: str, *roles: str, scope: str = "*", ac
     return actor_for(session, user)
 
 
+class Staff:
+    """A member of staff as a stored user (roles are read from the store on every action): calling it with a
+    session returns the user's current actor, creating the user the first time."""
+
+    def __init__(self, username: str, role: str, scope: str = "*") -> None:
+        self.username, self.role, self.scope = username, role, scope
+
+    def __call__(self, session: Session) -> Actor:
+        from sqlmodel import select
+
+        from backend.auth.access import actor_for
+
+        user = session.exec(select(User).where(User.username == self.username)).first()
+        if user is None:
+            return make_user(session, self.username, self.role, scope=self.scope)
+        return actor_for(session, user)
+
+
+def staff(session: Session, role: str, scope: str = "*") -> Actor:
+    """The stored user ``<role>-user`` holding ``role`` (made the first time): services re-read its roles."""
+    return Staff(f"{role}-user", role, scope)(session)
+
+
 _counter = itertools.count(1)
 
 

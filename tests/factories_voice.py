@@ -24,9 +24,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from backend.auth.permissions import Actor
 from backend.db import get_engine, get_submission_engine, session_scope
 from backend.demo.pardb import generate_pardb_demo
 from backend.models import AssessmentScore, Criterion, Dataset, Evidence, Unit
@@ -41,28 +40,9 @@ from backend.services import (
     voice_surveys,
 )
 from backend.services import submission_rules as rules
+from tests.factories import Staff
 
 PERSONAL_KEY = "test personal-data key: 0123456789 abcdefghij"
-
-
-class Staff:
-    """A member of staff as a stored user (roles are read from the store on every action): calling it with a
-    session returns the user's current actor, creating the user the first time."""
-
-    def __init__(self, username: str, role: str, scope: str = "*") -> None:
-        self.username, self.role, self.scope = username, role, scope
-
-    def __call__(self, session: Session) -> Actor:
-        from sqlmodel import select
-
-        from backend.auth.access import actor_for
-        from backend.models import User
-        from tests.factories import make_user
-
-        user = session.exec(select(User).where(User.username == self.username)).first()
-        if user is None:
-            return make_user(session, self.username, self.role, scope=self.scope)
-        return actor_for(session, user)
 
 
 EDITOR = Staff("editor", "content_editor")

@@ -7,20 +7,23 @@ them against this table.
 Roles (internal app):
     admin         manages users and roles; reads and exports the audit log; may run demo seeding
     analyst       computes result sets (makes drafts and corrections)
-    data_officer  brings survey data in (issue 8 adds its actions here)
+    data_officer  brings survey data in (issue 8): imports survey files, reviews forms, draws back-check
+                  samples, follows fieldwork progress
     appraiser     opens the yearly self-assessment round; appraises units (preliminary and final) and
                   passes a computed result set on as appraised
     council       the council secretary: records the appraisal council's agreement of a result set
     leader        the Minister or delegate: approves, schedules and publishes; returns with a reason
     unit_officer  a province's or ministry's officer, scoped to that unit (``<unit kind>:<code>``): scores
                   its own unit, explains adjustments, previews its own result between approval and publication
-    backcheck     back-check (phúc tra) staff: the only role that sees respondents' phone numbers
+    backcheck     back-check (phúc tra) staff: the only role that sees respondents' phone numbers (contact
+                  lists); imports the back-check answers
     content_editor  citizens' voice and the PAR database (issue 11): makes online surveys, consultations and
                   answers to questions, moderates citizens' texts, computes online-survey aggregates (which a
                   leader approves and publishes like any result), adds and corrects PAR database entries;
                   the only role that may read a citizen's contact detail
     system        not a person: demo seeding and the server's own jobs (the release at the minute; reports and
-                  press kits from the command line); never logs in; its result sets can never be approved
+                  press kits from the command line; the demo's simulated back-check round, scored against the planted
+                  interviewers); never logs in; its result sets can never be approved
 
 Actions in :data:`UNIT_SCOPED` are checked against the unit too: a unit officer may do them for the units of
 its grants only. Every other grant of a national role has scope ``*``.
@@ -71,6 +74,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "voice_view_results": frozenset({"content_editor", "leader", "admin"}),
     "pardb_edit": frozenset({"content_editor"}),
     "share_evidence": frozenset({"unit_officer"}),
+    # data in (issue 8): imports, review, quality, back-checks, fieldwork progress
+    "ingest": frozenset({"analyst", "data_officer"}),
+    "rollback_batch": frozenset({"analyst", "data_officer"}),
+    "review_forms": frozenset({"analyst", "data_officer"}),
+    "view_quality": frozenset({"analyst", "data_officer", "system"}),
+    "draw_backcheck": frozenset({"analyst", "data_officer", "system"}),
+    "import_backcheck": frozenset({"backcheck", "data_officer", "system"}),
+    "view_backchecks": frozenset({"analyst", "data_officer", "backcheck", "system"}),
+    "invalidate_forms": frozenset({"analyst"}),
+    "view_fieldwork": frozenset({"analyst", "data_officer", "leader", "admin"}),
 }
 
 #: actions checked against a unit as well: a grant with scope ``*`` covers every unit, a unit officer's grant

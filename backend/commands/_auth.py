@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+from typing import Literal, overload
 
 from backend.auth.permissions import Actor
 from backend.errors import PermissionDenied
@@ -27,6 +28,10 @@ def cli_address() -> str:
         return "cli:?"
 
 
+@overload
+def sign_in(username: str | None, *, required: Literal[True] = True) -> Actor: ...
+@overload
+def sign_in(username: str | None, *, required: bool) -> Actor | None: ...
 def sign_in(username: str | None, *, required: bool = True) -> Actor | None:
     """The signed-in actor for ``--as USER`` (its own committed transaction: a failure is counted and audited
     even though the command then stops), or None when no user is given and ``required`` is false."""

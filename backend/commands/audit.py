@@ -48,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
     from backend.services.internal_query import AuditFilter, export_audit
 
     actor = sign_in(args.as_user)
-    assert actor is not None
     flt = AuditFilter(since=args.since, until=args.until, actor=args.actor, actions=tuple(args.actions), limit=100_000)
     with audited_scope() as session:
         frame = export_audit(session, actor=actor, flt=flt)

@@ -39,7 +39,6 @@ def run(args: argparse.Namespace) -> int:
     from backend.services.compute import compute_all, compute_index
 
     actor = sign_in(args.as_user)
-    assert actor is not None
     started = time.perf_counter()
     with audited_scope() as session:
         if args.index == "all":

@@ -183,6 +183,8 @@ def write_credentials(credentials_file: Path, created: list[tuple[str, str, list
 
 def run(args: argparse.Namespace) -> int:
     settings, lang = get_settings(), args.lang
+    if not args.no_demo:
+        ensure_demo_key()  # before the migrations: 0009 hashes and encrypts the phones of an older demo store
     with announced("migrate"):
         migrate()
         _note(t("store.seed.schema_at_head", lang))
@@ -213,6 +215,37 @@ def run(args: argparse.Namespace) -> int:
             print(t("store.seed.users_created", lang, users=users, path=credentials), file=sys.stderr)
     get_engine().dispose()
     return 0
+
+
+def ensure_demo_key() -> None:
+    """The demo stores respondents' phones hashed and encrypted: without a configured key, make one in the key
+    file (random, owner-only, never committed) and say where it is."""
+    from backend.personal import configured_key, create_key_file, key_file
+
+    if configured_key() is None and create_key_file(key_file()):
+        _note(f"personal-data key created in {key_file()} (owner-only; back it up, or set PERSONAL_DATA_KEY)")
+
+
+def seed_backcheck(year: int, seed: int) -> None:
+    """A back-check round of the demo's last SIPAS survey (sample drawn, calls simulated and imported), once."""
+    from sqlmodel import select as orm_select
+
+    from backend.models import BackcheckSample, Dataset, Survey
+    from backend.services.demo_checks import demo_backcheck
+
+    with step("backcheck", year=year) as session:
+        survey = session.exec(
+            orm_select(Survey)
+            .join(Dataset, Dataset.id == Survey.dataset_id)  # type: ignore[arg-type]
+            .where(Dataset.kind == "demo", Survey.index_code == "SIPAS", Survey.year == year)
+        ).first()
+        if (
+            survey is None
+            or session.exec(orm_select(BackcheckSample).where(BackcheckSample.survey_id == survey.id)).first()
+        ):
+            _note("already present")
+            return
+        _note(f"sample {demo_backcheck(session, int(survey.id), seed)} drawn and its calls imported")  # type: ignore[arg-type]
 
 
 def seed_demo(args: argparse.Namespace) -> None:
@@ -256,3 +289,4 @@ def seed_demo(args: argparse.Namespace) -> None:
     with step("pardb", documents=PARDB_DEMO_DOCUMENTS) as session:
         made = ensure_pardb_demo(session.connection(), documents=PARDB_DEMO_DOCUMENTS, years=years, seed=args.seed)
         _note(str(made) if made else "already present")
+    seed_backcheck(years[-1], args.seed)

@@ -38,6 +38,8 @@ from backend.demo.spec import DEMO_DATASET_NAME, GENERATOR_VERSION, ScaleSpec, c
 from backend.demo.stages import TABLES, Progress, StageWriter
 from backend.errors import DomainError
 from backend.i18n import bilingual, t
+from backend.ingest.bulk import bulk_loading
+from backend.personal import vault
 from backend.reference.units import ministries_for_year, provinces_for_year
 from backend.settings import get_settings
 
@@ -88,7 +90,7 @@ _PATTERN_DESCRIPTIONS = {
     "straight_lining": "every form of the interviewer has the same answer on every item",
     "many_per_day": "all forms of the interviewer collected on one day",
     "outside_fieldwork": "forms dated after the survey's fieldwork_end",
-    "same_phone_prefix": "all respondent phones share their first 7 characters",
+    "same_phone_prefix": "all respondent phones share their first 7 characters (stored hashed and encrypted)",
     "near_duplicates": "answers differ in at most 2 items from one template; phones differ in the last 2 digits",
 }
 
@@ -292,24 +294,26 @@ def _write_years(
 ) -> StageWriter:
     """Every requested year's surveys and self-assessment, through one :class:`StageWriter`."""
     qdir = options.questionnaire_dir or get_settings().data_dir / "questionnaires"
-    writer = StageWriter(session, conn, request["seed"], spec, qdir, options.say, options.lang)
-    for year in request["years"]:
-        started = time.perf_counter()
-        provinces = provinces_for_year(session, year)
-        ministries = ministries_for_year(session, year)
-        writer.sipas(dataset_id, year, provinces)
-        writer.par_survey(dataset_id, year, provinces, ministries)
-        writer.assessments(dataset_id, year, provinces, ministries)
-        rows = f"{sum(writer.rows_by_year.get(year, {}).values()):,}"
-        options.say(
-            t(
-                "demo_data.progress.year_done",
-                options.lang,
-                year=year,
-                rows=rows,
-                seconds=f"{time.perf_counter() - started:.1f}",
+    expected = len(request["years"]) * spec.par_forms_total * 25  # order of magnitude of answer rows (loader)
+    with bulk_loading(conn, [store.FORM, store.ANSWER], expected) as load:
+        writer = StageWriter(session, conn, request["seed"], spec, qdir, options.say, load, vault(), options.lang)
+        for year in request["years"]:
+            started = time.perf_counter()
+            provinces = provinces_for_year(session, year)
+            ministries = ministries_for_year(session, year)
+            writer.sipas(dataset_id, year, provinces)
+            writer.par_survey(dataset_id, year, provinces, ministries)
+            writer.assessments(dataset_id, year, provinces, ministries)
+            rows = f"{sum(writer.rows_by_year.get(year, {}).values()):,}"
+            options.say(
+                t(
+                    "demo_data.progress.year_done",
+                    options.lang,
+                    year=year,
+                    rows=rows,
+                    seconds=f"{time.perf_counter() - started:.1f}",
+                )
             )
-        )
     return writer
 
 

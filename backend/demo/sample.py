@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from backend.demo.spec import (
     COMMUNES_PER_DISTRICT,
@@ -79,6 +81,18 @@ def par_unit_counts(seed: int, scale: ScaleSpec, year: int, scope: str, units: S
     return [
         max(5, round(per_unit * float(rng_for(seed, "par-count", year, k[0], k[1]).uniform(0.85, 1.15)))) for k in units
     ]
+
+
+def par_plan(
+    seed: int, scale: ScaleSpec, year: int, scope: str, units: Sequence[UnitKey], groups: Sequence[Any]
+) -> pd.DataFrame:
+    """The planned PAR survey forms of a scope: each unit's :func:`par_unit_counts` split by the scope's respondent
+    groups' shares (rounded), one row per planned form (``unit`` position, ``respondent_group``)."""
+    counts = par_unit_counts(seed, scale, year, scope, units)
+    scope_groups = [g for g in groups if g.scope == scope]
+    total = sum(g.share for g in scope_groups)
+    rows = [(u, g.code) for u, n in enumerate(counts) for g in scope_groups for _ in range(round(n * g.share / total))]
+    return pd.DataFrame(rows, columns=["unit", "respondent_group"])
 
 
 @dataclass

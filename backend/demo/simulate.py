@@ -39,9 +39,9 @@ import pandas as pd
 
 from backend.demo import field as fieldwork
 from backend.demo.fit import FigureModel, fit_shifts
-from backend.demo.questionnaire import GroupSpec, ItemSpec
 from backend.demo.sample import UnitKey, par_unit_counts, sipas_frame
 from backend.demo.spec import FORM_PREFIX, SIPAS_GROUP, ScaleSpec, par_fieldwork, rng_for, sipas_fieldwork
+from backend.frameworks.questionnaire import GroupSpec, ItemSpec
 
 # --- answer model ---------------------------------------------------------------------------------------------
 #: Cut points of the latent z between answers 1|2, 2|3, 3|4, 4|5. "Satisfied" (4-5) is z > 0.

@@ -19,7 +19,7 @@ from backend.errors import DomainError
 #: Name of the one demo dataset (``dataset.name``); a second run finds it by this name.
 DEMO_DATASET_NAME = "demo"
 #: Bump when the simulation changes: stored data made by another version counts as "different parameters".
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 #: First evaluation year of the household SIPAS design and of 876/QĐ-BNV (methodology.md §0, §3.1).
 FIRST_DEMO_YEAR = 2022
 #: Label put in front of every human-readable demo text (survey names, interviewer names, evidence titles).
@@ -69,14 +69,19 @@ TWO_LEVEL_FROM_YEAR = 2025
 
 
 def sipas_fieldwork(year: int) -> tuple[dt.date, dt.date]:
-    """SIPAS household fieldwork window. The national window is not published [U]; mid-August to October is
-    assumed, which for 2025 falls after the 34 provinces took effect (2025-07-01)."""
-    return dt.date(year, 8, 15), dt.date(year, 10, 31)
+    """SIPAS household fieldwork window, from the questionnaire file (data/questionnaires/sipas.yaml): the
+    national window is not published [U]; mid-August to October is assumed, which for 2025 falls after the 34
+    provinces took effect (2025-07-01)."""
+    from backend.frameworks.questionnaire import default_dir, fieldwork_window
+
+    return fieldwork_window(default_dir(), "SIPAS", year)
 
 
 def par_fieldwork(year: int) -> tuple[dt.date, dt.date]:
-    """Electronic survey of officials; window assumed (October-November of the evaluation year)."""
-    return dt.date(year, 10, 1), dt.date(year, 11, 30)
+    """Electronic survey of officials; window from data/questionnaires/par_survey.yaml (assumed [U])."""
+    from backend.frameworks.questionnaire import default_dir, fieldwork_window
+
+    return fieldwork_window(default_dir(), "PAR_SURVEY", year)
 
 
 def rng_for(seed: int, *keys: str | int) -> np.random.Generator:

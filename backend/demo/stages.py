@@ -22,29 +22,53 @@ import pandas as pd
 from sqlalchemy import Connection
 from sqlmodel import Session, select
 
-from backend.demo import store
+from backend.demo import details, store
 from backend.demo.assessment import Leaf, ScoreSim, simulate_assessment
 from backend.demo.calibration import Target, demo_targets, target_for
 from backend.demo.fit import par_budget, par_survey_model, sipas_model, survey_fractions_for, unit_figures
-from backend.demo.questionnaire import GroupSpec, ItemSpec, par_groups, par_items, sipas_items
-from backend.demo.sample import UnitKey, par_unit_counts, sipas_plan_size
+from backend.demo.sample import UnitKey, par_plan, par_unit_counts, sipas_plan_size
 from backend.demo.simulate import FormBatch, Latent, batch_figures, simulate_par, simulate_sipas
-from backend.demo.spec import DEMO_LABEL, SIPAS_GROUP, ScaleSpec, par_fieldwork, rng_for, sipas_fieldwork
+from backend.demo.spec import DEMO_LABEL, ScaleSpec, par_fieldwork, rng_for, sipas_fieldwork
+from backend.frameworks.questionnaire import (
+    GroupSpec,
+    ItemSpec,
+    par_groups,
+    par_items,
+    questionnaire,
+    sipas_group,
+    sipas_items,
+)
 from backend.i18n import both, t
+from backend.ingest.bulk import BulkLoader
 from backend.models import Unit
+from backend.personal import Vault
 from backend.reference.lineage import Lineage
 from backend.reference.units import lineage_frame, ministries_for_year
 from backend.settings import get_settings
 
 Progress = Callable[[str], None]
-TABLES = ("survey", "survey_item", "interviewer", "survey_form", "answer", "assessment_score", "evidence")
+TABLES = (
+    "survey",
+    "survey_item",
+    "interviewer",
+    "survey_form",
+    "answer",
+    "fieldwork_plan",
+    "assessment_score",
+    "evidence",
+)
 SCOPES = ("province", "ministry")
 
 
 def _nullable(column: pd.Series) -> list[Any]:
     """Values of a column with every missing marker (None, NaN, pd.NA) as None: pandas may store a column of
     strings and None as a string dtype whose missing value is NaN, which PostgreSQL would store as the text 'NaN'."""
-    return [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v for v in column.tolist()]
+    return [
+        None
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+        else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
+        for v in column.tolist()
+    ]
 
 
 class StageWriter:
@@ -58,11 +82,15 @@ class StageWriter:
         spec: ScaleSpec,
         questionnaire_dir: Path,
         progress: Progress,
+        load: BulkLoader,
+        phones: Vault,
         lang: str = "en",
     ):
         self.session = session
         self.lang = lang  # of the progress lines
         self.conn = conn
+        self.load = load
+        self.phones = phones
         self.seed = seed
         self.spec = spec
         self.qdir = questionnaire_dir
@@ -172,10 +200,14 @@ class StageWriter:
         f = batch.forms
         unit_col = [unit_ids[u] for u in f["unit"].tolist()]
         interviewer_col = [interviewer_ids.get(c) if c is not None else None for c in _nullable(f["interviewer_code"])]
+        sealed = [self.phones.seal(p) for p in _nullable(f["respondent_phone"])]
         columns: dict[str, list[Any]] = {
             "survey_id": [survey_id] * len(f),
             "unit_id": unit_col,
             "interviewer_id": interviewer_col,
+            "review_state": ["accepted"] * len(f),  # demo forms count as reviewed
+            "phone_hash": [h for h, _ in sealed],
+            "phone_encrypted": [e for _, e in sealed],
         }
         for name in (
             "form_code",
@@ -186,15 +218,18 @@ class StageWriter:
             "collected_on",
             "status",
             "invalid_reason",
-            "respondent_phone",
+            "started_at",
+            "finished_at",
+            "facts",
         ):
-            columns[name] = _nullable(f[name])
-        self._count(year, "survey_form", store.insert_columns(self.conn, store.FORM, columns))
+            columns[name] = _nullable(f[name]) if name in f else [None] * len(f)
+        self._count(year, "survey_form", self.load.insert_columns(store.FORM, columns))
         ids = store.id_map(self.conn, store.FORM, "form_code", survey_id=survey_id)
         form_ids = np.array([ids[c] for c in f["form_code"].tolist()], dtype=np.int64)
         item_col = np.array([item_ids[c] for c in batch.item_codes], dtype=np.int64)
         t0 = time.perf_counter()
-        self._count(year, "answer", store.insert_answers(self.conn, form_ids, item_col, batch.values))
+        names = ("form_id", "item_id", "value")
+        self._count(year, "answer", self.load.insert_matrix(store.ANSWER, names, form_ids, item_col, batch.values))
         self.answer_seconds += time.perf_counter() - t0
 
     def _say(self, key: str, started: float, **values: Any) -> None:
@@ -207,6 +242,19 @@ class StageWriter:
         if framework:
             return t("demo_data.progress.basis_framework", self.lang, framework=framework)
         return t("demo_data.progress.basis_default", self.lang)
+
+    def _plan(self, year: int, survey_id: int, forms: pd.DataFrame, unit_ids: Sequence[int], by_commune: bool) -> None:
+        """The fieldwork plan: the sample design's forms per unit (and commune) and respondent group."""
+        keys = ["unit", "commune_code", "respondent_group"] if by_commune else ["unit", "respondent_group"]
+        planned = forms.groupby(keys, dropna=False).size().reset_index(name="planned_forms")
+        columns = {
+            "survey_id": [survey_id] * len(planned),
+            "unit_id": [unit_ids[u] for u in planned["unit"].tolist()],
+            "commune_code": planned["commune_code"].tolist() if by_commune else [""] * len(planned),
+            "respondent_group": planned["respondent_group"].tolist(),
+            "planned_forms": [int(v) for v in planned["planned_forms"].tolist()],
+        }
+        self._count(year, "fieldwork_plan", self.load.insert_columns(store.PLAN, columns))
 
     def _insert_note(self) -> str:
         seconds, self.answer_seconds = self.answer_seconds, 0.0
@@ -222,13 +270,22 @@ class StageWriter:
         )
         figures = self.figures("SIPAS", "province", year, provinces)
         sim = simulate_sipas(self.seed, self.spec, year, keys, figures, items, model)
-        computed = batch_figures(sim.batch, model, [SIPAS_GROUP], len(keys))
+        forms = sim.batch.forms
+        facts = questionnaire("SIPAS", year, self.qdir).facts
+        forms["facts"] = details.profiles(self.seed, year, len(forms), facts)
+        fast = details.fast_forms(forms, sim.suspicious)
+        forms["started_at"], forms["finished_at"] = details.interview_times(
+            self.seed, year, forms["collected_on"].tolist(), fast
+        )
+        computed = batch_figures(sim.batch, model, [sipas_group(self.qdir).code], len(keys))
         self.sipas_figures[year] = dict(zip(keys, computed.tolist(), strict=True))
         survey_id, item_ids = self._survey(dataset_id, "SIPAS", year, sipas_fieldwork(year), items)
         rows = [{"dataset_id": dataset_id, "code": code, "name": name} for code, name in sim.interviewers]
         self._count(year, "interviewer", store.insert_rows(self.conn, store.INTERVIEWER, rows))
         interviewer_ids = store.id_map(self.conn, store.INTERVIEWER, "code", dataset_id=dataset_id)
-        self._forms(year, survey_id, sim.batch, [int(u.id) for u in provinces], interviewer_ids, item_ids)  # type: ignore[arg-type]
+        unit_ids = [int(u.id) for u in provinces]  # type: ignore[arg-type]
+        self._forms(year, survey_id, sim.batch, unit_ids, interviewer_ids, item_ids)
+        self._plan(year, survey_id, forms, unit_ids, by_commune=True)
         self.suspicious.extend(sim.suspicious)
         n_forms = len(sim.batch.forms)
         invalid = int((sim.batch.forms["status"] == "invalid").sum())
@@ -256,7 +313,10 @@ class StageWriter:
         n_forms = n_answers = 0
         for scope, units in (("province", provinces), ("ministry", ministries)):
             batch = self._par_scope(year, scope, units, groups, items)
-            self._forms(year, survey_id, batch, [int(u.id) for u in units], {}, item_ids)  # type: ignore[arg-type]
+            unit_ids = [int(u.id) for u in units]  # type: ignore[arg-type]
+            self._forms(year, survey_id, batch, unit_ids, {}, item_ids)
+            plan = par_plan(self.seed, self.spec, year, scope, [(u.kind, u.code) for u in units], groups)
+            self._plan(year, survey_id, plan, unit_ids, by_commune=False)
             n_forms += len(batch.forms)
             n_answers += batch.values.size
         self._say(

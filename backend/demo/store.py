@@ -1,16 +1,14 @@
-"""Database side of the demo generator: bulk inserts, read-backs, deletion of a demo dataset, framework leaves.
+"""Database side of the demo generator: small inserts, read-backs, deletion of a demo dataset, framework leaves.
 
 All writes go through the caller's SQLAlchemy connection (so they run in the caller's transaction, on SQLite and
 PostgreSQL alike, by the same code). Small tables use Core ``insert`` with dictionaries. Forms and answers, the bulk
-of the rows, use the DBAPI ``executemany`` (``Connection.exec_driver_sql``) in chunks, each statement a multi-row
-VALUES list of plain Python values: on this machine that inserts answers about 5 times faster than Core with
-dictionaries and twice as fast as one-row statements (ARCHITECTURE.md decision 5).
+of the rows, go through the one bulk loader of the imports (backend/ingest/bulk.py: executemany on SQLite, COPY on
+PostgreSQL).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -21,16 +19,23 @@ from sqlmodel import select as orm_select
 
 from backend.demo.assessment import Leaf
 from backend.errors import NotFoundError, ValidationError
-from backend.frameworks.spec import FrameworkSpec
+from backend.frameworks.spec import SELF_ASSESSED_MODES, FrameworkSpec
 from backend.frameworks.sync import framework_for, spec_from_row
 from backend.models import (
     Answer,
     AssessmentScore,
+    BackcheckAnswer,
+    BackcheckCase,
+    BackcheckSample,
     Criterion,
     Dataset,
     Evidence,
+    FieldworkPlan,
+    FormReview,
     Framework,
+    ImportBatch,
     Interviewer,
+    QuarantineRow,
     ResultRow,
     ResultSet,
     Survey,
@@ -53,12 +58,7 @@ SCORE = table(AssessmentScore)
 EVIDENCE = table(Evidence)
 RESULT_SET = table(ResultSet)
 RESULT_ROW = table(ResultRow)
-
-#: Rows per executemany call, and rows per INSERT statement within it.
-CHUNK_ROWS = 100_000
-ROWS_PER_STATEMENT = 100
-#: Criterion modes a unit self-assesses (the framework contract).
-SELF_ASSESSED_MODES = ("appraisal", "appraisal_socioeconomic")
+PLAN = table(FieldworkPlan)
 
 
 def insert_rows(conn: Connection, target: Table, rows: Sequence[Mapping[str, Any]], chunk: int = 20_000) -> int:
@@ -73,76 +73,6 @@ def insert_one(conn: Connection, target: Table, values: Mapping[str, Any]) -> in
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
-
-
-def insert_columns(conn: Connection, target: Table, columns: Mapping[str, Sequence[Any]]) -> int:
-    """Insert rows given column-wise, through the DBAPI ``executemany`` with multi-row VALUES statements.
-
-    Each value first goes through its column type's bind processor for the connection's dialect (e.g. a date
-    becomes ISO text on SQLite and stays a date for psycopg), so the stored values are exactly what a Core insert
-    would store; only the per-row overhead of Core is avoided.
-    """
-    names = list(columns)
-    if not names:
-        return 0
-    n = len(columns[names[0]])
-    if n == 0:
-        return 0
-    data: list[list[Any]] = []
-    for name in names:
-        values = list(columns[name])
-        if len(values) != n:
-            raise ValueError(f"column {name} has {len(values)} values, expected {n}")
-        processor = target.c[name].type.bind_processor(conn.dialect)
-        data.append([None if v is None else processor(v) for v in values] if processor else values)
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    head = f"INSERT INTO {target.name} ({', '.join(names)}) VALUES "
-    row_marks = "(" + ", ".join([mark] * len(names)) + ")"
-    per_statement = max(1, min(ROWS_PER_STATEMENT, 900 // len(names)))  # stay under any bound-parameter limit
-    rows = list(zip(*data, strict=True))
-    whole = (n // per_statement) * per_statement
-    if whole:
-        sql = head + ", ".join([row_marks] * per_statement)
-        params = [tuple(chain.from_iterable(rows[i : i + per_statement])) for i in range(0, whole, per_statement)]
-        for start in range(0, len(params), max(1, CHUNK_ROWS // per_statement)):
-            conn.exec_driver_sql(sql, params[start : start + max(1, CHUNK_ROWS // per_statement)])
-    if whole < n:
-        conn.exec_driver_sql(head + ", ".join([row_marks] * (n - whole)), tuple(chain.from_iterable(rows[whole:])))
-    return n
-
-
-def insert_answers(conn: Connection, form_ids: np.ndarray, item_ids: np.ndarray, values: np.ndarray) -> int:
-    """Answers of ``values[f, i]`` (1..5, 0 = no answer → NULL) through the DBAPI ``executemany``.
-
-    Each statement inserts :data:`ROWS_PER_STATEMENT` rows (a multi-row VALUES list), which halves the time per
-    row on SQLite compared with one row per statement; the parameters are built column-wise with NumPy.
-    """
-    n_forms, n_items = values.shape
-    if n_forms == 0 or n_items == 0:
-        return 0
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    head = f"INSERT INTO {ANSWER.name} (form_id, item_id, value) VALUES "
-    row_marks = f"({mark}, {mark}, {mark})"
-    many_sql = head + ", ".join([row_marks] * ROWS_PER_STATEMENT)
-    items = np.asarray(item_ids, dtype=np.int64)
-    per_chunk = max(1, CHUNK_ROWS // n_items)
-    for start in range(0, n_forms, per_chunk):
-        block = values[start : start + per_chunk]
-        forms = np.asarray(form_ids[start : start + per_chunk], dtype=np.int64)
-        cells = np.empty((block.size, 3), dtype=object)  # Python ints and None: what every driver binds
-        cells[:, 0] = np.repeat(forms, n_items).tolist()
-        cells[:, 1] = np.tile(items, len(forms)).tolist()
-        answer = block.ravel().astype(object)
-        answer[block.ravel() == 0] = None
-        cells[:, 2] = answer
-        whole = (len(cells) // ROWS_PER_STATEMENT) * ROWS_PER_STATEMENT
-        if whole:
-            params = list(map(tuple, cells[:whole].reshape(-1, 3 * ROWS_PER_STATEMENT).tolist()))
-            conn.exec_driver_sql(many_sql, params)
-        if whole < len(cells):
-            rest = len(cells) - whole
-            conn.exec_driver_sql(head + ", ".join([row_marks] * rest), tuple(cells[whole:].ravel().tolist()))
-    return n_forms * n_items
 
 
 def id_map(conn: Connection, target: Table, key: str, **where: Any) -> dict[Any, int]:
@@ -175,6 +105,14 @@ def delete_dataset_rows(conn: Connection, dataset_id: int, *, delete_results: bo
         conn.execute(update(RESULT_SET).where(RESULT_SET.c.supersedes_id.in_(sets)).values(supersedes_id=None))
         deleted["result_row"] = conn.execute(delete(RESULT_ROW).where(RESULT_ROW.c.result_set_id.in_(sets))).rowcount
         deleted["result_set"] = conn.execute(delete(RESULT_SET).where(RESULT_SET.c.dataset_id == dataset_id)).rowcount
+    samples = select(table(BackcheckSample).c.id).where(table(BackcheckSample).c.survey_id.in_(surveys))
+    cases = select(table(BackcheckCase).c.id).where(table(BackcheckCase).c.sample_id.in_(samples))
+    batches = select(table(ImportBatch).c.id).where(table(ImportBatch).c.dataset_id == dataset_id)
+    conn.execute(delete(table(BackcheckAnswer)).where(table(BackcheckAnswer).c.case_id.in_(cases)))
+    conn.execute(delete(table(BackcheckCase)).where(table(BackcheckCase).c.sample_id.in_(samples)))
+    conn.execute(delete(table(BackcheckSample)).where(table(BackcheckSample).c.survey_id.in_(surveys)))
+    conn.execute(delete(table(FormReview)).where(table(FormReview).c.form_id.in_(forms)))
+    deleted["fieldwork_plan"] = conn.execute(delete(PLAN).where(PLAN.c.survey_id.in_(surveys))).rowcount
     deleted["answer"] = conn.execute(delete(ANSWER).where(ANSWER.c.form_id.in_(forms))).rowcount
     deleted["survey_form"] = conn.execute(delete(FORM).where(FORM.c.survey_id.in_(surveys))).rowcount
     deleted["survey_item"] = conn.execute(delete(ITEM).where(ITEM.c.survey_id.in_(surveys))).rowcount
@@ -182,6 +120,9 @@ def delete_dataset_rows(conn: Connection, dataset_id: int, *, delete_results: bo
     deleted["interviewer"] = conn.execute(delete(INTERVIEWER).where(INTERVIEWER.c.dataset_id == dataset_id)).rowcount
     deleted["evidence"] = conn.execute(delete(EVIDENCE).where(EVIDENCE.c.score_id.in_(scores))).rowcount
     deleted["assessment_score"] = conn.execute(delete(SCORE).where(SCORE.c.dataset_id == dataset_id)).rowcount
+    quarantine = table(QuarantineRow)
+    conn.execute(delete(quarantine).where(quarantine.c.batch_id.in_(batches)))
+    conn.execute(delete(table(ImportBatch)).where(table(ImportBatch).c.dataset_id == dataset_id))
     return deleted
 
 
@@ -240,7 +181,9 @@ def demo_checksum(conn: Connection, dataset_id: int, *, years: Sequence[int] | N
     surveys = select(SURVEY.c.id).where(SURVEY.c.dataset_id == dataset_id)
     if years is not None:
         surveys = surveys.where(SURVEY.c.year.in_(list(years)))
-    form_cols = [c for c in FORM.c if c.name not in ("id", "survey_id", "unit_id", "interviewer_id")]
+    # the encrypted phone copy has a random nonce (the keyed phone hash stands for the number)
+    skipped = ("id", "survey_id", "unit_id", "interviewer_id", "batch_id", "phone_encrypted")
+    form_cols = [c for c in FORM.c if c.name not in skipped]
     queries = {
         "interviewers": select(INTERVIEWER.c.code, INTERVIEWER.c.name).where(
             INTERVIEWER.c.id.in_(select(FORM.c.interviewer_id).where(FORM.c.survey_id.in_(surveys)))

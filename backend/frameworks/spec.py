@@ -24,6 +24,9 @@ from typing import Any, Literal, get_args
 from backend.frameworks.precision import Precision
 from backend.frameworks.reporting import metrics_of_kinds
 
+#: Criterion modes a unit scores itself (self-assessment with evidence, then appraised by BNV).
+SELF_ASSESSED_MODES = ("appraisal", "appraisal_socioeconomic")
+
 IndexCode = Literal["PAR_INDEX", "SIPAS"]
 UnitScope = Literal["province", "ministry"]
 TieRule = Literal["competition", "dense"]

@@ -13,6 +13,15 @@ from backend.models.consult import (
 )
 from backend.models.datasets import Dataset
 from backend.models.frameworks import Criterion, Framework
+from backend.models.ingest import (
+    BackcheckAnswer,
+    BackcheckCase,
+    BackcheckSample,
+    FieldworkPlan,
+    FormReview,
+    ImportBatch,
+    QuarantineRow,
+)
 from backend.models.pardb import EvidenceShare, ParDocument, ParDocumentCriterion, ParDocumentEvidence, ParFigure
 from backend.models.public import PublicGrant
 from backend.models.published import PublishedFigure
@@ -36,6 +45,9 @@ __all__ = [
     "AssessmentScore",
     "AuditHead",
     "AuditLog",
+    "BackcheckAnswer",
+    "BackcheckCase",
+    "BackcheckSample",
     "Consultation",
     "ConsultationComment",
     "ConsultationDocument",
@@ -44,7 +56,10 @@ __all__ = [
     "EvaluationYear",
     "Evidence",
     "EvidenceShare",
+    "FieldworkPlan",
+    "FormReview",
     "Framework",
+    "ImportBatch",
     "Interviewer",
     "LoginThrottle",
     "ParDocument",
@@ -53,6 +68,7 @@ __all__ = [
     "ParFigure",
     "PublicGrant",
     "PublishedFigure",
+    "QuarantineRow",
     "Question",
     "Region",
     "ResultRow",

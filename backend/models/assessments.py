@@ -84,6 +84,7 @@ class AssessmentScore(SQLModel, table=True):
     appraisal_comment: str = Field(default="", description="why points were cut, shown to the unit")
     appraised_at: dt.datetime | None = None
     appraised_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
 
 
 class Evidence(SQLModel, table=True):

@@ -2,7 +2,14 @@
 
 Two survey families: ``SIPAS`` (household survey of citizens; villages within communes within
 provinces) and ``PAR_SURVEY`` (the sociological survey of officials and leaders feeding the PAR INDEX).
-Respondents' phone numbers are personal data: only the back-check role may read them.
+Respondents' phone numbers are personal data: a form keeps only their keyed hash (to find the same respondent
+twice) and an encrypted copy that only the back-check role may read (backend/personal.py).
+
+A form has two states. ``review_state`` is the supervisor's review (Survey Solutions' states): ``received`` →
+``accepted`` or ``rejected`` (with a comment) → ``corrected`` → accepted or rejected again. ``status`` is whether
+the form counts: ``valid`` (counted by the scoring engine; only an accepted form can be valid, a database CHECK
+guarantees it, so a rejected form never counts), ``pending`` (not yet accepted) or ``invalid`` (invalidated with a
+reason code, e.g. after a failed back-check).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from sqlalchemy import CheckConstraint, Index, SmallInteger, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 FORM_STATUSES = ("valid", "invalid", "pending")
+REVIEW_STATES = ("received", "accepted", "rejected", "corrected")
 
 
 class Survey(SQLModel, table=True):
@@ -69,7 +77,13 @@ class SurveyForm(SQLModel, table=True):
             "status != 'invalid' OR invalid_reason IS NOT NULL",
             name="ck_form_invalid_reason",
         ),
+        CheckConstraint(
+            "review_state IN ('received','accepted','rejected','corrected')",
+            name="ck_form_review_state",
+        ),
+        CheckConstraint("status != 'valid' OR review_state = 'accepted'", name="ck_form_valid_accepted"),
         Index("ix_form_survey_unit", "survey_id", "unit_id"),
+        Index("ix_form_survey_phone", "survey_id", "phone_hash"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -87,7 +101,14 @@ class SurveyForm(SQLModel, table=True):
     collected_on: dt.date
     status: str = Field(default="valid", max_length=16)
     invalid_reason: str | None = None
-    respondent_phone: str | None = Field(default=None, description="personal data: back-check role only")
+    review_state: str = Field(default="accepted", max_length=16)  # with the default status: a counted form
+    review_comment: str | None = Field(default=None, description="the reviewer's last comment (required to reject)")
+    phone_hash: str | None = Field(default=None, max_length=64, description="HMAC-SHA-256 of the respondent's phone")
+    phone_encrypted: str | None = Field(default=None, description="AES-GCM copy of the phone: back-check role only")
+    started_at: dt.datetime | None = Field(default=None, description="interview start (for duration checks)")
+    finished_at: dt.datetime | None = None
+    facts: str | None = Field(default=None, description="JSON of the profile answers (questionnaire `profile`)")
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
 
 
 class Answer(SQLModel, table=True):

@@ -92,15 +92,20 @@ def _decode_packed(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return np.repeat(np.arange(len(texts)), lengths), offset, digits[:, 4].astype(np.int8)
 
 
+def _status_filter(statuses: Sequence[str] | None) -> Any:
+    form = _t(SurveyForm)
+    return form.c.status.in_(list(statuses)) if statuses is not None else literal(True)
+
+
 def _plain_answers(
-    conn: Connection, survey_id: int, form_ids: np.ndarray, base: int
+    conn: Connection, survey_id: int, form_ids: np.ndarray, base: int, statuses: Sequence[str] | None = ("valid",)
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The same triple as :func:`_decode_packed` from plain answer rows (other dialects, unusual scales)."""
     form, answer = _t(SurveyForm), _t(Answer)
     raw = conn.execute(
         select(answer.c.form_id, answer.c.item_id, answer.c.value)
         .join(form, form.c.id == answer.c.form_id)
-        .where(form.c.survey_id == survey_id, form.c.status == "valid")
+        .where(form.c.survey_id == survey_id, _status_filter(statuses))
     ).all()
     arr = np.array([(a, b, -1 if c is None else c) for a, b, c in raw], dtype=np.int64).reshape(-1, 3)
     values = np.where(arr[:, 2] < 0, 0, np.where((arr[:, 2] >= 1) & (arr[:, 2] <= 8), arr[:, 2], 9))
@@ -126,10 +131,14 @@ def _answer_columns(
     return col
 
 
-def read_survey(conn: Connection, dataset_id: int, index_code: str, year: int) -> SurveyRead:
+def read_survey(
+    conn: Connection, dataset_id: int, index_code: str, year: int, *, statuses: Sequence[str] | None = ("valid",)
+) -> SurveyRead:
     """Valid forms of the ``index_code`` survey (``SIPAS`` | ``PAR_SURVEY``) of a dataset and year, with
     their answers as a form × item matrix (items in code order). One SELECT over ``survey_form`` with each
-    form's answers packed by the database (``group_concat`` / ``string_agg``), decoded with NumPy."""
+    form's answers packed by the database (``group_concat`` / ``string_agg``), decoded with NumPy.
+
+    Only valid forms count for scoring; the quality checks read every form that arrived (``statuses=None``)."""
     survey, item, form = _t(Survey), _t(SurveyItem), _t(SurveyForm)
     survey_id = conn.execute(
         select(survey.c.id).where(
@@ -161,7 +170,7 @@ def read_survey(conn: Connection, dataset_id: int, index_code: str, year: int) -
         form.c.commune_code,
         form.c.village_code,
         _packed_column(conn, base) if packed else literal(None),
-    ).where(form.c.survey_id == survey_id, form.c.status == "valid")
+    ).where(form.c.survey_id == survey_id, _status_filter(statuses))
     result = conn.execute(stmt)  # no ORDER BY: a sort would make SQLite build every row first
     # the DBAPI rows as they are (ints and strings need no processing): skips building a Row per form
     rows = result.cursor.fetchall() if result.cursor is not None else result.all()
@@ -171,7 +180,7 @@ def read_survey(conn: Connection, dataset_id: int, index_code: str, year: int) -
         if packed:
             rows_pos, offset, values = _decode_packed([r[7] or "" for r in rows])
         else:
-            rows_pos, offset, values = _plain_answers(conn, int(survey_id), forms["form"].to_numpy(), base)
+            rows_pos, offset, values = _plain_answers(conn, int(survey_id), forms["form"].to_numpy(), base, statuses)
         col = _answer_columns(offset, values, item_ids, scale_max, f"{index_code} {year}")
         matrix[rows_pos, col] = values
     order = np.argsort(np.array(codes), kind="stable")

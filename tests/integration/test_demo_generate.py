@@ -22,6 +22,7 @@ from backend.demo.spec import sipas_fieldwork
 from backend.demo.store import demo_checksum
 from backend.errors import DomainError
 from backend.models import Criterion, Dataset, Framework, ResultSet
+from backend.personal import vault
 from backend.reference.loader import load_reference
 from backend.reference.units import ministries_for_year, provinces_for_year
 from backend.settings import REPO_ROOT
@@ -147,6 +148,7 @@ def _counts(engine: Engine) -> dict[str, int]:
         "interviewer",
         "survey_form",
         "answer",
+        "fieldwork_plan",
         "assessment_score",
         "evidence",
     )
@@ -234,7 +236,8 @@ def test_par_survey_covers_units_of_each_year(demo_engine: Engine) -> None:
             expected = {u.code for u in ministries_for_year(session, year)}
             got = set(forms.loc[(forms["year"] == year) & (forms["unit_kind"] == "ministry"), "unit_code"])
             assert got == expected
-    assert forms["interviewer_id"].isna().all() and forms["respondent_phone"].isna().all()
+    assert forms["interviewer_id"].isna().all() and forms["phone_hash"].isna().all()
+    assert forms["phone_encrypted"].isna().all()
     assert forms.groupby("year").size().between(2_200, 2_800).all()  # small scale: 2,500 a year
 
 
@@ -322,7 +325,10 @@ def test_suspicious_interviewers_match_the_data(demo_engine: Engine, demo_store:
     per_day = forms.groupby(["year", "interviewer_code", "collected_on"]).size().rename("n").reset_index()
     busiest = per_day.loc[per_day.groupby("year")["n"].idxmax()]
     assert set(busiest["interviewer_code"]) == set(truth.loc[truth["pattern"] == "many_per_day", "interviewer_code"])
-    # same phone prefix
+    # same phone prefix (phones are stored hashed and encrypted: the back-check role's key reads them)
+    keys = vault()
+    forms["respondent_phone"] = forms["phone_encrypted"].map(keys.decrypt)
+    assert (forms["phone_hash"] == forms["respondent_phone"].map(keys.hash)).all()
     for code in truth.loc[truth["pattern"] == "same_phone_prefix", "interviewer_code"]:
         assert forms.loc[forms["interviewer_code"] == code, "respondent_phone"].str[:7].nunique() == 1
     assert forms["respondent_phone"].str.fullmatch(r"0000\d{6}").all()
@@ -535,7 +541,8 @@ def test_small_demo_on_postgresql(pg_demo_url: str, demo_engine: Engine) -> None
         missing_as_text = conn.execute(
             text(
                 "SELECT count(*) FROM survey_form WHERE invalid_reason IN ('NaN', 'None', 'nan') "
-                "OR district_code IN ('NaN', 'None') OR respondent_phone IN ('NaN', 'None')"
+                "OR district_code IN ('NaN', 'None') OR phone_hash IN ('NaN', 'None') "
+                "OR facts IN ('NaN', 'None')"
             )
         ).scalar_one()
         assert missing_as_text == 0

@@ -32,6 +32,7 @@ from backend.models import (
     SurveyItem,
     Unit,
 )
+from backend.personal import vault
 from backend.services import public_query as q
 from tests.conftest import PUBLIC_LOGIN, PUBLIC_PASSWORD, clear_caches, public_login
 from tests.factories import make_user
@@ -68,7 +69,8 @@ def _private_rows(url: str, made: FactoryResult) -> None:
             unit_id=unit.id,  # type: ignore[arg-type]
             interviewer_id=interviewer.id,
             collected_on=dt.date(2024, 8, 1),
-            respondent_phone=PHONE,
+            phone_encrypted=vault().encrypt(PHONE),
+            phone_hash=vault().hash(PHONE),
         )
         session.add(form)
         session.flush()
@@ -155,7 +157,8 @@ PRIVATE_READS = [
     "SELECT username FROM app_user",
     "SELECT count(*) FROM app_user",
     "SELECT role FROM user_role",
-    "SELECT respondent_phone FROM survey_form",
+    "SELECT phone_encrypted FROM survey_form",
+    "SELECT phone_hash FROM survey_form",
     "SELECT * FROM survey_form",
     "SELECT value FROM answer",
     "SELECT name FROM interviewer",

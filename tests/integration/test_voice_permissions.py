@@ -38,7 +38,7 @@ def _actor(session: Session, role: str) -> Actor:
     """A stored user holding ``role`` (Hà Nội's for a unit officer), or the system."""
     if role == "system":
         return Actor.system()
-    from tests.factories_voice import Staff
+    from tests.factories import Staff
 
     return Staff(f"u_{role}", role, scope=HANOI_SCOPE if role == "unit_officer" else "*")(session)
 

@@ -13,7 +13,6 @@ from backend.demo.assessment import Leaf, simulate_assessment
 from backend.demo.calibration import demo_targets, target_for
 from backend.demo.field import SUSPICIOUS_PATTERNS
 from backend.demo.fit import par_survey_model, sipas_model, unit_figures
-from backend.demo.questionnaire import par_groups, par_items, sipas_items
 from backend.demo.sample import sipas_plan
 from backend.demo.simulate import (
     Latent,
@@ -26,6 +25,7 @@ from backend.demo.simulate import (
 from backend.demo.spec import PHONE_PREFIX, SCALES, SIPAS_GROUP, parse_years, rng_for, sipas_fieldwork
 from backend.errors import DomainError
 from backend.frameworks import framework_for, load_all
+from backend.frameworks.questionnaire import par_groups, par_items, sipas_items
 from backend.settings import REPO_ROOT, get_settings
 
 QDIR = REPO_ROOT / "data" / "questionnaires"

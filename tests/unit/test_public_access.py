@@ -83,7 +83,7 @@ def test_no_public_engine_without_a_public_url_on_postgresql(monkeypatch: pytest
         ("result_set", "status", "public_result_set", True),  # the view reads its base table
         ("result_set", "status", "some_other_view", False),  # a view that is not granted
         ("app_user", "password_hash", None, False),
-        ("survey_form", "respondent_phone", None, False),
+        ("survey_form", "phone_encrypted", None, False),
         ("audit_log", "actor", None, False),
     ],
 )

@@ -1,0 +1,80 @@
+"""`ingest`: import a CSV or XLSX file of SIPAS household forms, officials' (PAR) survey forms, self-assessment
+scores or a fieldwork plan.
+
+``python -m backend ingest --kind sipas|official|self-assessment|plan --year 2024 FILE [--mode all-or-nothing|quarantine]
+[--dry-run] [--errors report.csv|report.xlsx]``. A progress bar runs on stderr; the summary (read, valid,
+quarantined, duplicates, loaded) goes to stdout with the first problems; ``--errors`` writes every problem (line,
+column, value, rule, message in Vietnamese and English) to a file. Exit status 1 when nothing could be loaded
+because of problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from backend.audit import audited_scope
+from backend.commands._auth import add_as, sign_in
+from backend.commands._common import Bar, read_input
+from backend.services.ingestion import ImportRequest, ImportSummary, import_file
+from backend.services.reports import error_report
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="CSV or XLSX file")
+    parser.add_argument("--kind", required=True, choices=("sipas", "official", "self-assessment", "plan"))
+    parser.add_argument("--year", type=int, required=True, help="evaluation year")
+    parser.add_argument("--mode", default="all-or-nothing", choices=("all-or-nothing", "quarantine"))
+    parser.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    parser.add_argument("--dataset", default="official", help="dataset to import into (default: official)")
+    parser.add_argument("--scope", default="province", choices=("province", "ministry"), help="self-assessment scope")
+    parser.add_argument("--errors", help="write the error report to this .csv or .xlsx file")
+    add_as(parser, help_text="the internal-app user who acts (signs in; their current roles apply)")
+
+
+def describe(summary: ImportSummary) -> str:
+    if summary.already_batch is not None:
+        return (
+            f"Tệp này đã được nhập (lô {summary.already_batch}); không có thay đổi. / "
+            f"This file was already imported (batch {summary.already_batch}); nothing changed."
+        )
+    c = summary.counts()
+    line = (
+        f"read {c['read']:,}, valid {c['valid']:,}, quarantined {c['quarantined']:,}, duplicates {c['duplicates']:,}, "
+        f"loaded {c['loaded']:,} ({summary.answers_loaded:,} answers) in {summary.seconds:.1f} s"
+        f" [encoding {summary.encoding or '-'}, separator {summary.separator!r}, decimal {summary.decimal!r}]"
+    )
+    if summary.dry_run:
+        line += " — dry run, nothing written"
+    elif summary.batch_id is not None:
+        line += f" — batch {summary.batch_id}"
+    elif summary.problems:
+        line += " — nothing written"
+    return line
+
+
+def run(args: argparse.Namespace) -> int:
+    name, data = read_input(args.file)
+    request = ImportRequest(
+        kind=args.kind,
+        year=args.year,
+        file_name=name,
+        data=data,
+        mode=args.mode.replace("-", "_"),
+        dry_run=args.dry_run,
+        dataset=args.dataset,
+        scope=args.scope,
+    )
+    actor = sign_in(args.as_user)
+    with audited_scope() as session:
+        summary = import_file(session, actor=actor, request=request, progress=Bar())
+    print(describe(summary))
+    for problem in summary.problems[:20]:
+        print(f"  line {problem.line}: {problem.message('vi')} / {problem.message('en')}")
+    if len(summary.problems) > 20:
+        print(f"  … {len(summary.problems) - 20:,} more (use --errors FILE)")
+    if args.errors:
+        target = Path(args.errors)
+        target.write_bytes(error_report(summary, "xlsx" if target.suffix.lower() == ".xlsx" else "csv"))
+        print(f"error report: {target}")
+    return 1 if summary.problems and not summary.loaded and not summary.dry_run else 0
