@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from backend.i18n import translator
-from backend.published import fmt
+from backend.published import fmt, links
 from backend.published.sets import Catalogue, ResultSetInfo
 from backend.published.sources import export_metadata
 from backend.services.exports import ExportMetadata
@@ -65,13 +65,13 @@ class AppContext:
         return export_metadata(infos, title, self.lang, url=self.share_url(), notes=notes)
 
     def share_url(self) -> str:
+        """The link of this view for files and citations: only the known parameters, validated
+        (backend.published.links)."""
         try:
             base = st.context.url or ""
         except Exception:  # pragma: no cover - outside a Streamlit run
             base = ""
-        base = base.split("?", 1)[0]
-        params = "&".join(f"{k}={v}" for k, v in st.query_params.to_dict().items())
-        return f"{base}?{params}" if params else base
+        return links.share_url(base, st.query_params.to_dict())
 
 
 def set_context(ctx: AppContext) -> None:
