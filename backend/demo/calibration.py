@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from backend.demo.spec import FIRST_DEMO_YEAR
-from backend.ingest.published import PublishedRow, read_published
+from backend.ingest.published import PublishedRow, national_mean_scope, read_published
 from backend.models import Unit
 from backend.reference.loader import unit_rows
 from backend.reference.normalise import NameNormaliser
@@ -61,7 +61,6 @@ SCOPES: tuple[tuple[str, str, str], ...] = (
 #: Rank fit: fewest units with score and rank, and fewest in each half of the table (rule 3).
 MIN_FIT_ROWS = 8
 MIN_PER_HALF = 2
-_MEAN = re.compile(r"^\s*trung bình", re.IGNORECASE)
 _MAX = re.compile(r"^\s*cao nhất cả nước", re.IGNORECASE)
 _MIN = re.compile(r"^\s*thấp nhất cả nước", re.IGNORECASE)
 
@@ -160,7 +159,7 @@ def _year_stats(
     for row in aggregates:
         if row.is_uncertain or row.score is None:
             continue
-        if _MEAN.match(row.unit_name) and ("bộ" in row.unit_name.casefold()) == (scope == "ministry"):
+        if national_mean_scope(row.unit_name) == scope:
             stats.mean = (row.score, f"published national average '{row.unit_name}' ({_where(row)})")
         elif _MAX.match(row.unit_name):
             stats.high = (row.score, f"published maximum '{row.unit_name}' ({_where(row)})")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from backend.i18n import t
+from backend.ingest.published import strip_notes
 from backend.published.sets import Catalogue
 
 URL = re.compile(r"https?://\S+")
@@ -102,11 +103,8 @@ def record_view(
         sel = sel[sel["unit_type"] == unit_type]
     sel = sel.assign(
         flags=[flag_text(d, u, lang) for d, u in zip(sel["is_derived"], sel["is_uncertain"], strict=False)],
-        source_title=[
-            URL.sub("", s or "").replace(f"[{n}]", "").strip() if n else URL.sub("", s or "").strip()
-            for s, n in zip(sel["source"], sel["note"], strict=False)
-        ],
-        link=pd.Series([_link(s) for s in sel["source"]], index=sel.index, dtype=object),
+        source_title=[source_title(s) for s in sel["source"]],
+        link=pd.Series([source_link(s) for s in sel["source"]], index=sel.index, dtype=object),
     )
     return RecordView(
         sel.reset_index(drop=True),
@@ -115,7 +113,13 @@ def record_view(
     )
 
 
-def _link(source: str | None) -> str | None:
+def source_title(source: str | None) -> str:
+    """A source as cited, without its bracketed notes and its address (shown as a link beside it)."""
+    return URL.sub("", strip_notes(source or "")).strip()
+
+
+def source_link(source: str | None) -> str | None:
+    """The address cited in a source text, if any."""
     match = URL.search(source or "")
     return match.group(0) if match else None
 
