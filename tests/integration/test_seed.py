@@ -37,7 +37,7 @@ def test_seed_twice_is_idempotent(tmp_path, monkeypatch) -> None:  # type: ignor
     args = ["--database-url", url, "seed", "--years", "2024-2025", "--scale", "small", "--bootstrap", "0", "--no-users"]
     assert main(args) == 0
     first = _counts(url)
-    assert first["unit"] == 125 and first["published_figure"] == 615
+    assert first["unit"] == 125 and first["published_figure"] == 702
     assert first["result_set"] == 6  # SIPAS, PAR provinces, PAR ministries × 2 years
     assert first["answer"] > 100_000
     with get_engine(url).connect() as conn:
