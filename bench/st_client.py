@@ -33,6 +33,7 @@ class View:
     exceptions: list[str] = field(default_factory=list)
     component_bytes: int = 0
     messages: int = 0
+    layer: str = "results"  # the layer the page showed ("official" when its URL written back says so)
 
     @property
     def ok(self) -> bool:
@@ -63,6 +64,10 @@ def rerun_message(page: str, params: dict[str, str], base_url: str) -> bytes:
 
 def _record(view: View, msg: ForwardMsg) -> None:
     kind = msg.WhichOneof("type")
+    if kind == "page_info_changed":
+        query = urllib.parse.parse_qs(msg.page_info_changed.query_string)
+        view.layer = query.get("layer", [view.layer])[0]
+        return
     if kind == "script_finished":
         view.finished = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
         return

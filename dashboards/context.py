@@ -19,6 +19,7 @@ from backend.published.sets import Catalogue, ResultSetInfo
 from backend.published.sources import export_metadata
 from backend.services.exports import ExportMetadata
 from dashboards import data_access as da
+from dashboards.render_cache import PartKey
 
 INDEX_PARAM = {"PAR_INDEX": "par", "SIPAS": "sipas"}
 _KEY = "_public_ctx"
@@ -38,6 +39,29 @@ class AppContext:
 
     def set_for(self, scope: str, year: int | None = None) -> ResultSetInfo | None:
         return self.catalogue.get(self.index_code, scope, year or self.year)
+
+    def previous(self, info: ResultSetInfo) -> ResultSetInfo | None:
+        """The set a page compares ``info`` with (the latest earlier year of the same index and scope)."""
+        return self.catalogue.previous(info)
+
+    def series(self, scope: str) -> tuple[ResultSetInfo, ...]:
+        """Every current set of the index and scope, oldest year first (trends, histories)."""
+        return self.catalogue.series(self.index_code, scope)
+
+    def year_sets(self) -> list[ResultSetInfo]:
+        """The current sets of the index and year, one per scope."""
+        return [i for i in (self.set_for(s) for s in self.catalogue.scopes(self.index_code, self.year)) if i]
+
+    def part_key(self, *sets: ResultSetInfo | None, record: bool = False) -> PartKey:
+        """The key of a finished part that reads ``sets`` (and the published record when ``record``)."""
+        return PartKey(
+            db=self.db,
+            lang=self.lang,
+            index_code=self.index_code,
+            year=self.year,
+            sets=tuple(s for s in sets if s is not None),
+            record=da.record_version(self.db) if record else (0, 0),
+        )
 
     def index_name(self, index_code: str | None = None) -> str:
         return self.t(f"index.{index_code or self.index_code}")
@@ -63,6 +87,19 @@ class AppContext:
 
     def metadata(self, infos: Iterable[ResultSetInfo | None], title: str, notes: Iterable[str] = ()) -> ExportMetadata:
         return export_metadata(infos, title, self.lang, url=self.share_url(), notes=notes)
+
+    def record_metadata(self, title: str) -> ExportMetadata:
+        """The metadata of a download of the published record (official figures, each with its source)."""
+        return ExportMetadata(
+            title=title,
+            index_code=self.index_code,
+            year=str(self.year),
+            dataset=self.t("record.dataset"),
+            dataset_kind="official",
+            source=self.t("record.source_note"),
+            url=self.share_url(),
+            notes=[self.t("record.legend")],
+        )
 
     def share_url(self) -> str:
         """The link of this view for files and citations: only the known parameters, validated

@@ -7,13 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from backend.published import fmt
+from backend.published.about import legal_basis_text
 from dashboards import data_access as da
 from dashboards.components import tables
 from dashboards.context import get_context
+from dashboards.views import table
 
 ctx = get_context()
 t, lang = ctx.t, ctx.lang
-st.header(t("method.title"))
+st.title(t("method.title"))
 st.markdown(t("method.intro"))
 view = da.methodology(ctx.db)
 tab_method, tab_versions, tab_sources, tab_cite = st.tabs(
@@ -32,13 +34,13 @@ with tab_method:
                 t("method.col.years"): [
                     f"{a}–{b}" for a, b in zip(frames["year_from"], frames["year_to"], strict=False)
                 ],
-                t("method.col.legal"): frames["legal_basis"],
+                t("method.col.legal"): frames["legal_basis"].map(lambda b: legal_basis_text(str(b or ""), lang)),
                 t("method.col.title"): frames["title_vi" if lang == "vi" else "title_en"],
                 t("method.col.version"): frames["version"],
                 t("method.col.status"): frames["status"].map(lambda s: t(f"framework.status.{s}")),
             }
         )
-        st.dataframe(shown, hide_index=True, placeholder="–", width="stretch")
+        table(shown, {}, caption=t("method.tab.frameworks"))
         provisional = frames[frames["status"] == "provisional"]
         if not provisional.empty:
             items = ", ".join(
@@ -50,12 +52,12 @@ with tab_method:
             areas = view.areas[view.areas["framework_id"] == fw["framework_id"]]
             with st.expander(
                 f"{t('index.' + fw['index_code'])} · {t('scope.' + fw['unit_scope'])} · "
-                f"{fw['year_from']}–{fw['year_to']} · {fw['legal_basis']}"
+                f"{fw['year_from']}–{fw['year_to']} · {legal_basis_text(str(fw['legal_basis'] or ''), lang)}"
             ):
                 if areas.empty:
                     st.caption(t("method.no_criteria"))
                     continue
-                table = pd.DataFrame(
+                areas_table = pd.DataFrame(
                     {
                         t("method.col.code"): areas["code"],
                         t("method.col.area"): areas[f"name_{lang}"],
@@ -65,7 +67,7 @@ with tab_method:
                         ),
                     }
                 )
-                st.dataframe(tables.number_table(table, lang, [t("common.max")]), hide_index=True, width="stretch")
+                table(areas_table, tables.number_formats(lang, [t("common.max")]), caption=t("method.col.area"))
                 if pd.notna(areas["max_points"].sum(min_count=1)):
                     st.caption(t("method.total_points", total=ctx.num(areas["max_points"].sum())))
                 items = view.provisional[view.provisional["framework_id"] == fw["framework_id"]]
@@ -73,20 +75,20 @@ with tab_method:
                     st.caption(t("method.provisional_none"))
                     continue
                 st.markdown(t("method.provisional_items", n=len(items)))
-                st.dataframe(
+                table(
                     pd.DataFrame(
                         {
                             t("method.col.element"): items["path"],
-                            t("method.col.value_used"): items["value"],
+                            t("method.col.value_used"): items["value"].astype(str),
                             t("method.col.basis"): items[f"basis_{lang}"],
                             t("method.col.assumption"): items[f"assumption_basis_{lang}"],
                         }
                     ),
-                    hide_index=True,
-                    width="stretch",
+                    {},
+                    caption=t("method.provisional_items", n=len(items)),
                     key=f"provisional_{fw['framework_id']}",
                 )
-    st.subheader(t("method.provisional_title"))
+    st.header(t("method.provisional_title"))
     st.markdown(
         t("method.provisional_body", n=int(da.units(ctx.db)["flags_basis"].str.contains("provisional", na=False).sum()))
     )
@@ -95,23 +97,22 @@ with tab_versions:
     if versions.empty:
         st.info(t("app.no_results"))
     else:
-        st.dataframe(
+        table(
             pd.DataFrame(
                 {
                     t("method.col.index"): versions["index_code"].map(lambda c: t(f"index.{c}")),
-                    t("common.year"): versions["year"],
+                    t("common.year"): versions["year"].astype(str),
                     t("method.col.scope"): versions["unit_scope"].map(lambda s: t(f"scope.{s}")),
                     t("method.col.version"): versions["version"],
                     t("method.col.dataset"): versions["dataset_kind"].map(lambda k: t(f"dataset.{k}")),
                     t("method.col.published"): [fmt.date_text(p, lang) for p in versions["public_since"]],
                     t("method.col.shown"): versions["shown"].map(lambda s: "✓" if s else ""),
                     t("method.col.erratum"): versions["erratum"],
-                    t("method.col.id"): versions["id"],
+                    t("method.col.id"): versions["id"].astype(str),
                 }
             ),
-            hide_index=True,
-            placeholder="–",
-            width="stretch",
+            {},
+            caption=t("method.tab.versions"),
         )
     st.caption(t("method.embargo_policy"))
 with tab_sources:

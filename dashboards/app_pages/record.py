@@ -6,15 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from backend.published import fmt
 from backend.services.exports import ExportMetadata
 from dashboards import data_access as da
-from dashboards.components import tables
 from dashboards.components.widgets import download_panel, url_choice
 from dashboards.context import get_context
+from dashboards.views import table
 
 ctx = get_context()
 t, lang = ctx.t, ctx.lang
-st.header(t("record.title"))
+st.title(t("record.title"))
 st.markdown(t("record.intro"))
 everything = da.record(ctx.db, lang, None, None, None)
 if everything.figures.empty:
@@ -60,7 +61,7 @@ shown = pd.DataFrame(
         t("common.year"): sel["year"],
         t("record.metric"): sel["metric"],
         t("record.unit_type"): sel["unit_type"].map(lambda u: t(f"record.type.{u}")),
-        t("record.unit"): sel["unit_name"],
+        t("record.unit"): sel["unit_label"],
         t("record.score"): sel["score"],
         t("record.rank"): sel["rank"].astype("Float64"),
         t("record.flags"): sel["flags"],
@@ -69,19 +70,20 @@ shown = pd.DataFrame(
         t("record.link"): sel["link"],
     }
 )
-styler = (
-    tables.number_table(shown, lang, [t("record.score")])
-    .format(lambda v: "" if pd.isna(v) else str(int(v)), subset=[t("record.rank")])
-    .apply(lambda row: ["background-color: #fff4e5" if row[t("record.flags")] else "" for _ in row], axis=1)
-)
-st.dataframe(
-    styler,
-    hide_index=True,
-    placeholder="–",
-    width="stretch",
+flagged = t("record.flags")
+table(
+    shown,
+    {
+        t("common.year"): str,
+        t("record.score"): lambda v: fmt.number(v, lang),
+        t("record.rank"): lambda v: "" if fmt.is_missing(v) else str(int(v)),
+    },
+    caption=t("record.title"),
+    sortable=True,
+    key="record_table",
+    row_style=lambda row: ["background-color: #fff4e5" if row[flagged] else "" for _ in row],
     height=min(36 * (len(shown) + 1) + 4, 900),
     column_config={t("record.link"): st.column_config.LinkColumn(display_text=t("record.open"))},
-    key="record_table",
 )
 st.caption(t("record.legend"))
 meta = ExportMetadata(
