@@ -33,6 +33,8 @@ class AppContext:
     db: str
     catalogue: Catalogue
     t: Callable[..., str] = field(repr=False)
+    #: set by a page that shows only the official record (no demo figure): the demo banner says so
+    official_only: bool = False
 
     def scopes(self) -> list[str]:
         return self.catalogue.scopes(self.index_code, self.year) or self.catalogue.scopes(self.index_code)

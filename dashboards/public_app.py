@@ -128,18 +128,22 @@ def main() -> None:
         st.page_link(pages["methodology"], label=t("app.how_to_cite", lang), icon=":material/format_quote:")
 
     shows_results = PAGES[current][3]
-    if shows_results:
-        if catalogue.empty or not years:
-            st.info(t("app.no_results", lang))
-            st.stop()
-        demo_years = sorted({s.year for s in catalogue.current if s.index_code == index_code and s.is_demo})
-        if demo_years:
-            demo_banner(t("demo.title", lang), t("demo.body", lang, years=", ".join(map(str, demo_years))))
+    banner = st.empty()
+    if shows_results and (catalogue.empty or not years):
+        st.info(t("app.no_results", lang))
+        st.stop()
+    demo_years = sorted({s.year for s in catalogue.current if s.index_code == index_code and s.is_demo})
     try:
         navigation.run()
     except DomainError as exc:
         st.error(exc.message(lang))
         st.stop()
+    finally:
+        if shows_results and demo_years:
+            # after the page ran: a page showing only the official record says the demo is elsewhere
+            body = "demo.body_official" if ctx.official_only else "demo.body"
+            with banner.container():
+                demo_banner(t("demo.title", lang), t(body, lang, years=", ".join(map(str, demo_years))))
 
 
 main()

@@ -52,7 +52,7 @@ base = da.tables(ctx.db, info)
 official = da.record_layer_of(ctx.db, info)
 title = t("map.title", index=ctx.index_name(), year=ctx.year, n=len(base.units))
 st.title(title)
-controls = st.columns([2, 2, 3])
+controls = st.columns([3, 3, 2])
 metric = (
     url_choice(
         t("map.metric"),
@@ -66,6 +66,7 @@ metric = (
 )
 with controls[1]:
     layer = choose_layer(ctx, official.has_figures, index_metric=metric == "index")
+ctx.official_only = layer == "official"
 st.caption(t("layer.official_source") if layer == "official" else ctx.source(info))
 view = da.map_view(ctx.db, info, previous, metric)
 modes = ["group", "quantile"] if view.has_groups else ["quantile"]

@@ -31,7 +31,8 @@ def draw_official(key: PartKey, _ctx: AppContext) -> pd.DataFrame:
         )
     )
     if official.national is not None:
-        st.markdown(t("layer.national", value=ctx.num(official.national), source=official.national_source))
+        st.markdown(t("layer.national", value=ctx.num(official.national)))
+        st.caption(t("layer.national_source", source=official.national_source))
     frame, formats = official_tables.official_table(official.table, ctx.lang)
     table(
         frame,
@@ -131,6 +132,7 @@ if info.is_provisional:
 official = da.record_layer_of(ctx.db, info)
 sort_param = st.query_params.get("by", "index")
 layer = choose_layer(ctx, official.has_figures, index_metric=sort_param in ("index", None, ""))
+ctx.official_only = layer == "official"
 if layer == "official":
     screen = draw_official(ctx.part_key(info, record=True), ctx)
 else:

@@ -39,6 +39,8 @@ FONT = "Arial, 'Segoe UI', 'Noto Sans', sans-serif"
 #: characters per title / source line (titles wrap instead of running under the toolbar or off a phone)
 TITLE_WIDTH = 60
 SOURCE_WIDTH = 95
+#: pixels under the plot for the axis title and a legend of up to three lines (a phone wraps it)
+LEGEND_SPACE = 120
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,11 @@ def wrap(text: str, width: int, separators_: tuple[str, ...] = (" · ", " – ",
     rest = text
     while len(rest) > width:
         cut = -1
-        for sep in separators_:
+        for rank, sep in enumerate(separators_):
             at = rest.rfind(sep, 0, width)
-            if at > width // 3:
+            # a strong separator (" · ") is taken unless a weaker one is much further on
+            if at > width // 3 and (cut < 0 or at > cut + width // (4 - min(rank, 2))):
                 cut = at + len(sep.rstrip())
-                break
         if cut <= 0:
             cut = width
         lines.append(rest[:cut].rstrip())
@@ -132,7 +134,8 @@ def decorate(
         text += f'<br><span style="color:{BEST_COLOUR};font-size:12px">[{demo_label}]</span>'
     title_lines = text.count("<br>") + 1
     source_text = wrap(source, SOURCE_WIDTH)
-    top = 28 + 20 * title_lines + 15 * (source_text.count("<br>") + 1)
+    top = 36 + 21 * title_lines + 15 * (source_text.count("<br>") + 1)
+    bottom = LEGEND_SPACE if fig.layout.showlegend is not False else 50
     fig.update_layout(
         title={
             "text": text,
@@ -141,19 +144,21 @@ def decorate(
             "xanchor": "left",
             "xref": "paper",
             "yref": "container",
-            "y": 0.995,
+            "y": 1,
             "yanchor": "top",
+            "pad": {"t": 12},
             "font": {"size": 16, "color": TEXT_COLOUR},
         },
         separators=separators(lang),
         font={"family": FONT, "color": TEXT_COLOUR},
-        margin={"l": 10, "r": 40, "t": top, "b": 40},
+        margin={"l": 10, "r": 40, "t": top, "b": bottom},
         plot_bgcolor="white",
         paper_bgcolor="white",
         legend={
             "orientation": "h",
-            "yanchor": "top",
-            "y": -0.12,
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0,
             "x": 0,
             "xanchor": "left",
             "bgcolor": "rgba(0,0,0,0)",
@@ -164,9 +169,10 @@ def decorate(
         meta={"source": source, "demo": bool(demo_label), "title": title},
     )
     if height is not None:
-        fig.update_layout(height=height + top)
-    fig.update_xaxes(tickfont={"color": MUTED_TEXT}, title_font={"color": TEXT_COLOUR}, linecolor="#767676")
-    fig.update_yaxes(tickfont={"color": MUTED_TEXT}, title_font={"color": TEXT_COLOUR}, linecolor="#767676")
+        fig.update_layout(height=height + top + bottom)
+    axes = {"tickfont": {"color": MUTED_TEXT}, "title_font": {"color": TEXT_COLOUR}, "linecolor": "#767676"}
+    fig.update_xaxes(automargin=True, **axes)
+    fig.update_yaxes(automargin=True, **axes)
     return fig
 
 

@@ -163,8 +163,10 @@ def test_labels_never_overlap() -> None:
     # titles and sources wrap instead of running under the toolbar; the legend sits under the plot
     assert all(len(line) <= TITLE_WIDTH for line in fig.layout.title.text.split("<br>"))
     assert max(len(line) for line in fig.layout.title.subtitle.text.split("<br>")) <= chart_style.SOURCE_WIDTH
-    assert fig.layout.legend.y < 0 and fig.layout.modebar.orientation == "v"
-    assert fig.layout.margin.t >= 28 + 20 * len(fig.layout.title.text.split("<br>"))
+    legend = fig.layout.legend
+    assert legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"
+    assert fig.layout.margin.b >= chart_style.LEGEND_SPACE and fig.layout.modebar.orientation == "v"
+    assert fig.layout.margin.t >= 36 + 21 * len(fig.layout.title.text.split("<br>"))
     # small-multiple panel titles wrap to the panel's width
     data = pd.DataFrame({"unit_id": [1, 1], "metric": ["A", "B"], "pct": [80.0, 70.0]})
     long = {"A": "A7. Xây dựng và phát triển chính quyền điện tử, chính quyền số", "B": "B. ngắn"}
