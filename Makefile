@@ -9,6 +9,8 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+# axe-core for the accessibility checks of the browser tests: from the npm registry, pinned (tests/e2e/package*.json)
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 PUBLIC_PORT ?= 8501
 INTERNAL_PORT ?= 8502
 DEMO_SCALE ?= small
@@ -53,14 +55,18 @@ run: seed
 	  $(VENV)/bin/streamlit run dashboards/public_app.py --server.port $(PUBLIC_PORT) --server.headless true & \
 	  wait
 
-# Debian's PostgreSQL server (integration tests) and Chromium (browser tests), installed if missing.
+# Debian's PostgreSQL server (integration tests), Chromium (browser tests) and npm (axe-core), installed if missing.
 system-test-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" != "0" ]; then echo "Need root to apt-get install postgresql chromium (or install them yourself)"; exit 1; fi; \
-	  echo "Installing Debian packages: postgresql chromium"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium >/dev/null; \
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" != "0" ]; then echo "Need root to apt-get install postgresql chromium npm (or install them yourself)"; exit 1; fi; \
+	  echo "Installing Debian packages: postgresql chromium npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium npm >/dev/null; \
 	fi
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null && command -v chromium >/dev/null && echo "system test dependencies: ok"
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null && command -v chromium >/dev/null && command -v npm >/dev/null && echo "system test dependencies: ok"
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	@touch $@
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -69,7 +75,7 @@ lint: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy backend geo
 
-test: install-dev system-test-deps lint typecheck
+test: install-dev system-test-deps $(AXE) lint typecheck
 	PAR_REQUIRE_PG=1 PAR_REQUIRE_BROWSER=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: install-dev
@@ -77,4 +83,4 @@ bench: install-dev
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) data/app.db data/app.db-wal data/app.db-shm
+	rm -rf $(VENV) tests/e2e/node_modules data/app.db data/app.db-wal data/app.db-shm

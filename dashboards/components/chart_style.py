@@ -37,8 +37,8 @@ SERIES_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "triangle-down",
 SERIES_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
 FONT = "Arial, 'Segoe UI', 'Noto Sans', sans-serif"
 #: characters per title / source line (titles wrap instead of running under the toolbar or off a phone)
-TITLE_WIDTH = 60
-SOURCE_WIDTH = 95
+TITLE_WIDTH = 40
+SOURCE_WIDTH = 62
 #: pixels under the plot for the axis title and a legend of up to three lines (a phone wraps it)
 LEGEND_SPACE = 120
 
@@ -67,6 +67,7 @@ def separators(lang: str) -> str:
 #: Plotly's own texts on a Vietnamese page (modebar buttons; Plotly's locale dictionary)
 MODEBAR_VI = {
     "Download plot as a png": "Tải ảnh PNG của biểu đồ",
+    "Download plot as a PNG": "Tải ảnh PNG của biểu đồ",
     "Download plot": "Tải ảnh biểu đồ",
     "Zoom": "Phóng to vùng chọn",
     "Pan": "Kéo",
@@ -142,12 +143,12 @@ def decorate(
             "subtitle": {"text": source_text, "font": {"size": 11, "color": MUTED_TEXT}},
             "x": 0,
             "xanchor": "left",
-            "xref": "paper",
+            "xref": "container",
             "yref": "container",
             "y": 1,
             "yanchor": "top",
-            "pad": {"t": 12},
-            "font": {"size": 16, "color": TEXT_COLOUR},
+            "pad": {"t": 12, "l": 10},
+            "font": {"size": 15, "color": TEXT_COLOUR},
         },
         separators=separators(lang),
         font={"family": FONT, "color": TEXT_COLOUR},

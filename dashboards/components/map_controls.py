@@ -16,7 +16,10 @@ class Access(MacroElement):  # type: ignore[misc]
         (function () {
           var group = {{ this._parent.get_name() }};
           var armed = null;
-          group.eachLayer(function (layer) {
+          var apply = function () { group.eachLayer(access); };
+          // the layer's shapes exist once it is on the map (folium adds it after its children's scripts)
+          if (group._map) { apply(); } else { group.once('add', apply); }
+          function access(layer) {
             var el = layer.getElement ? layer.getElement() : null;
             if (!el) { return; }
             var props = (layer.feature || {}).properties || {};
@@ -40,7 +43,7 @@ class Access(MacroElement):  # type: ignore[misc]
                 layer.openTooltip(centre());
               }
             }, true);
-          });
+          }
         })();
         {% endmacro %}
         """

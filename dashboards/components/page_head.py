@@ -55,6 +55,7 @@ STYLE = """
 [data-testid="stCaptionContainer"],[data-testid="stCaptionContainer"] p,[data-testid="stCaptionContainer"] *,
 [data-testid="stSidebar"] [data-testid="stCaptionContainer"] p,[data-testid="stMetricLabel"] p,
 [data-testid="stWidgetLabel"] p,[data-testid="stMetricDelta"] div{color:#4d4d4d!important}
+[data-testid="stCaptionContainer"]{opacity:1!important}
 [data-testid="stMetricDelta"] svg{color:inherit}
 a{color:#1a56a0}
 *:focus-visible,button:focus-visible,[role="button"]:focus-visible,a:focus-visible,canvas:focus-visible{
@@ -74,7 +75,7 @@ SCRIPT = """
   function translate() {
     if (cfg.lang !== 'vi') { return; }
     var texts = cfg.texts;
-    ['aria-label', 'title', 'placeholder'].forEach(function (attr) {
+    ['aria-label', 'title', 'placeholder', 'data-title'].forEach(function (attr) {
       document.querySelectorAll('[' + attr + ']').forEach(function (el) {
         var v = el.getAttribute(attr);
         if (v && texts[v]) { el.setAttribute(attr, texts[v]); }
