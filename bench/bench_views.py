@@ -32,10 +32,12 @@ PARAMS = {"year": "2024", "index": "par"}
 AIM = 0.15  # seconds of server CPU per page view (issue 10)
 
 
-def measure(base: str, pid: int, pages: list[str], views: int, lang: str) -> dict[str, tuple[float, float, float]]:
+def measure(
+    base: str, pid: int, pages: list[str], views: int, lang: str, extra: dict[str, str] | None = None
+) -> dict[str, tuple[float, float, float]]:
     """page -> (first view CPU s, CPU s per view over ``views`` views, median wall s per view)."""
     out: dict[str, tuple[float, float, float]] = {}
-    params = {**PARAMS, "lang": lang}
+    params = {**PARAMS, "lang": lang, **(extra or {})}
     for page in pages:
         before = cpu_seconds(pid)
         check_view(view_sync(base, page, params))
@@ -59,13 +61,15 @@ def main() -> int:
     parser.add_argument("--views", type=int, default=20)
     parser.add_argument("--lang", default="vi")
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated url paths (default: every page)")
+    parser.add_argument("--param", action="append", default=[], help="extra URL parameter, e.g. layer=results")
     args = parser.parse_args()
+    args.extra = dict(p.split("=", 1) for p in args.param)
     pages = [p for p in args.pages.split(",") if p]
     try:
         if args.base_url:
             if not args.pid:
                 raise BenchFailure("--base-url needs --pid (the server process whose CPU time is read)")
-            return report(measure(args.base_url, args.pid, pages, args.views, args.lang), args)
+            return report(measure(args.base_url, args.pid, pages, args.views, args.lang, args.extra), args)
         return run_own_server(args, pages)
     except BenchFailure as failure:
         print(f"\nBENCHMARK FAILED: {failure}", file=sys.stderr)
@@ -86,13 +90,14 @@ def run_own_server(args: argparse.Namespace, pages: list[str]) -> int:
     port = free_port()
     process = start_public_app(url, port, folder / "streamlit.log")
     try:
-        return report(measure(f"http://127.0.0.1:{port}", process.pid, pages, args.views, args.lang), args)
+        return report(measure(f"http://127.0.0.1:{port}", process.pid, pages, args.views, args.lang, args.extra), args)
     finally:
         stop(process)
 
 
 def report(results: dict[str, tuple[float, float, float]], args: argparse.Namespace) -> int:
-    print(f"\nserver CPU per page view ({args.views} views per page after one first view; lang={args.lang}, {PARAMS})")
+    params = {**PARAMS, **args.extra}
+    print(f"\nserver CPU per page view ({args.views} views per page after one first view; lang={args.lang}, {params})")
     print(f"{'page':<12}{'first view s':>14}{'CPU s/view':>12}{'wall s/view':>13}")
     for page, (first, per_view, wall) in results.items():
         mark = "" if per_view < AIM else f"   above the {AIM} s aim"

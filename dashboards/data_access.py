@@ -159,6 +159,7 @@ def trend(
 # ---- the published record as a layer (official, as printed) ---------------------------------------------
 
 
+@st.cache_data(ttl=RECORD_TTL, max_entries=256, show_spinner=False)
 def record_layer_of(db: str, info: ResultSetInfo) -> record_layer.RecordLayer:
     """The published figures of the set's index, scope and year over the set's list of units."""
     return record_layer.record_layer(

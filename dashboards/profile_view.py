@@ -12,7 +12,7 @@ from backend.published.profile import resolve_unit
 from dashboards import data_access as da
 from dashboards.components.widgets import url_choice
 from dashboards.context import AppContext, get_context
-from dashboards.profile_parts import draw_official, draw_unit
+from dashboards.parts.profile import draw_official, draw_unit
 from dashboards.render_cache import PartKey, finished
 from dashboards.views import downloads, scope_and_set, stop_with
 

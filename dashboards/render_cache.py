@@ -16,13 +16,16 @@ cache and its own 5-second catalogue). A correction is a new set (new id): new k
 are not served and leave the cache by age (``TTL``) or count (``ENTRIES``).
 
 Rules for a finished part: no widget inside (they are per visitor), no ``st.stop`` (a part that stops is not
-cached), and it reads only the sets in its key (pass them explicitly to dashboards.data_access).
+cached), and it reads only the sets in its key (pass them explicitly to dashboards.data_access). Parts live in
+importable modules (dashboards/parts/), decorated once per process: a page script is run on every view, and
+decorating a function there would make Streamlit read and tokenise its source on every view.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -46,6 +49,12 @@ class PartKey:
     year: int
     sets: tuple[ResultSetInfo, ...]
     record: tuple[int, int] = (0, 0)  # (rows, highest id) of the published record, where the part shows it
+    digest: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        """One digest of every field (each set's id, version, dates, erratum…): what the cache hashes."""
+        text = repr((self.db, self.lang, self.index_code, self.year, self.sets, self.record))
+        object.__setattr__(self, "digest", hashlib.sha256(text.encode("utf-8")).hexdigest())
 
     @property
     def info(self) -> ResultSetInfo:
@@ -58,4 +67,7 @@ def finished(func: F) -> F:
 
     Arguments whose name starts with ``_`` (the view context) are not part of the key.
     """
-    return st.cache_resource(ttl=TTL, max_entries=ENTRIES, show_spinner=False)(func)  # type: ignore[return-value]
+    cache = st.cache_resource(
+        ttl=TTL, max_entries=ENTRIES, show_spinner=False, hash_funcs={PartKey: lambda key: key.digest}
+    )
+    return cache(func)  # type: ignore[return-value]
