@@ -172,16 +172,6 @@ def unit_record(db: str, index_code: str, unit_scope: str, unit_ids: Sequence[in
     return record_layer.unit_history(published_record(db), index_code, unit_scope, unit_ids)
 
 
-def record_national(db: str, index_code: str, unit_scope: str, years: Sequence[int]) -> pd.DataFrame:
-    """The published national averages of the scope (``year``, ``value``, ``source``) for the given years."""
-    rows = []
-    for year in years:
-        value, source = record_layer.national_average(published_record(db), index_code, unit_scope, year)
-        if value is not None:
-            rows.append({"year": year, "value": value, "source": source})
-    return pd.DataFrame(rows, columns=["year", "value", "source"])
-
-
 @st.cache_data(ttl=CATALOGUE_TTL, show_spinner=False)
 def methodology(db: str) -> about.MethodologyView:
     with _session(db) as session:

@@ -11,7 +11,7 @@ on white (WCAG 1.4.3), lines and boundaries 3:1 (1.4.11).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,12 +180,3 @@ def decorate(
 def with_unit(label: str, unit: str) -> str:
     """An axis or headline label with its unit: ``PAR INDEX (%)``."""
     return f"{label} ({unit})" if unit else label
-
-
-def texts(values: Iterable[Any], formatter: Any) -> list[str]:
-    """Values as shown (a formatter of backend.published.fmt), for hover texts and text alternatives."""
-    return [formatter(v) for v in values]
-
-
-def legend_order(labels: Mapping[str, str], keys: Iterable[str]) -> list[tuple[str, str]]:
-    return [(k, labels[k]) for k in keys if k in labels]
