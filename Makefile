@@ -10,6 +10,8 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+# axe-core for the accessibility checks of the browser tests: from the npm registry, pinned (tests/e2e/package*.json)
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 PUBLIC_PORT ?= 8501
 INTERNAL_PORT ?= 8502
 DEMO_SCALE ?= small
@@ -58,12 +60,13 @@ run: seed
 	  wait
 
 # Debian packages the suite needs, installed if missing: PostgreSQL (integration tests), Chromium (browser
-# tests), nginx (the front and the kit's embargo test), LibreOffice Writer without GUI (report PDF).
-SYSTEM_TEST_PACKAGES := postgresql chromium nginx libreoffice-writer-nogui
+# tests), npm (axe-core for the accessibility checks), nginx (the front and the kit's embargo test),
+# LibreOffice Writer without GUI (report PDF).
 system-test-deps:
 	@missing=""; office=""; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	  command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	  command -v soffice >/dev/null 2>&1 || office="libreoffice-writer-nogui"; \
 	  if [ -n "$$missing$$office" ]; then \
@@ -73,13 +76,15 @@ system-test-deps:
 	    if [ -n "$$missing" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; fi; \
 	    if [ -n "$$office" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$office >/dev/null || exit 1; fi; \
 	  fi
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null && command -v chromium >/dev/null && test -x /usr/sbin/nginx \
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null && command -v chromium >/dev/null && command -v npm >/dev/null \
+	  && test -x /usr/sbin/nginx \
 	  && command -v soffice >/dev/null && echo "system test dependencies: ok"
 
-# axe-core (accessibility checks in the browser tests), pinned in tests/e2e/package.json
-browser-test-deps: tests/e2e/node_modules/axe-core/axe.min.js
-tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json tests/e2e/package-lock.json
-	npm install --prefix tests/e2e --no-audit --no-fund --silent
+# axe-core (accessibility checks in the browser tests) from the npm registry, exactly as pinned in
+# tests/e2e/package-lock.json
+browser-test-deps: $(AXE)
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # nginx for `make serve`, installed if missing
@@ -100,7 +105,7 @@ lint: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy backend geo
 
-test: install-dev system-test-deps browser-test-deps lint typecheck
+test: install-dev system-test-deps $(AXE) lint typecheck
 	PAR_REQUIRE_PG=1 PAR_REQUIRE_BROWSER=1 PAR_REQUIRE_SERVERS=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: install-dev
@@ -110,4 +115,4 @@ bench: install-dev
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) data/app.db data/app.db-wal data/app.db-shm
+	rm -rf $(VENV) tests/e2e/node_modules data/app.db data/app.db-wal data/app.db-shm

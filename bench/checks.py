@@ -20,6 +20,11 @@ PAGE_EXPECTS: dict[str, dict[str, int]] = {
     "methodology": {"Dataframe": 1},
     "record": {"Dataframe": 1},
 }
+#: what the map and the rankings show in their "official, as published" layer (the published record)
+OFFICIAL_EXPECTS: dict[str, dict[str, int]] = {
+    "map": {"ComponentInstance": 1, "Dataframe": 1},
+    "rankings": {"Dataframe": 1},
+}
 #: a map message smaller than this has no boundaries in it
 MIN_MAP_BYTES = 20_000
 
@@ -60,20 +65,58 @@ def component_bytes(at: Any) -> int:
 
 
 def check_page(at: Any, page: str) -> None:
-    """The page rendered: no exception, no st.error, a heading, and the elements it must show."""
-    if at.exception:
-        raise BenchFailure(f"{page}: exception on the page: {at.exception[0].value[:300]}")
-    if at.error:
-        raise BenchFailure(f"{page}: the page shows an error: {at.error[0].value[:300]}")
-    counts = element_counts(at)
+    """The page rendered (in an AppTest): no exception, no st.error, a heading, and the elements it must show."""
+    layer = at.query_params.get("layer")
+    check_rendered(
+        page,
+        element_counts(at),
+        errors=[e.value for e in at.error],
+        exceptions=[e.value for e in at.exception],
+        map_bytes=component_bytes(at),
+        layer=(layer[0] if isinstance(layer, list) else layer) or "results",
+    )
+
+
+def check_view(view: Any) -> None:
+    """The page rendered (one view over the websocket, ``bench.st_client.View``): the script finished and the
+    page passes the same checks as :func:`check_page`."""
+    if view.finished != "FINISHED_SUCCESSFULLY":
+        raise BenchFailure(f"{view.page}: the script did not finish ({view.finished or 'no script_finished'})")
+    check_rendered(
+        view.page,
+        view.counts,
+        errors=view.errors,
+        exceptions=view.exceptions,
+        map_bytes=view.component_bytes,
+        layer=view.layer,
+    )
+
+
+def check_rendered(
+    page: str,
+    counts: Mapping[str, int],
+    *,
+    errors: list[str],
+    exceptions: list[str],
+    map_bytes: int,
+    layer: str = "results",
+) -> None:
+    """What every rendered public page passes, however it was fetched (AppTest tree or websocket messages);
+    ``layer``: the layer the page showed (the official record has no interval chart)."""
+    if exceptions:
+        raise BenchFailure(f"{page}: exception on the page: {exceptions[0][:300]}")
+    if errors:
+        raise BenchFailure(f"{page}: the page shows an error: {errors[0][:300]}")
     if not counts.get("Heading"):
         raise BenchFailure(f"{page}: no heading was drawn")
-    missing = {k: (v, counts.get(k, 0)) for k, v in PAGE_EXPECTS.get(page, {}).items() if counts.get(k, 0) < v}
+    expects = OFFICIAL_EXPECTS.get(page) if layer == "official" else None
+    expects = expects or PAGE_EXPECTS.get(page, {})
+    missing = {k: (v, counts.get(k, 0)) for k, v in expects.items() if counts.get(k, 0) < v}
     if missing:
         detail = ", ".join(f"{k}: expected ≥ {want}, saw {seen}" for k, (want, seen) in missing.items())
         raise BenchFailure(f"{page}: the page did not render what it must show ({detail})")
-    if page == "map" and component_bytes(at) < MIN_MAP_BYTES:
-        raise BenchFailure(f"map: the map message has {component_bytes(at)} bytes, no boundaries in it")
+    if page == "map" and map_bytes < MIN_MAP_BYTES:
+        raise BenchFailure(f"map: the map message has {map_bytes} bytes, no boundaries in it")
 
 
 def check_counts(counts: Mapping[str, int], minimums: Mapping[str, int], what: str) -> None:

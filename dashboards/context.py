@@ -14,11 +14,12 @@ from typing import Any
 import streamlit as st
 
 from backend.i18n import translator
-from backend.published import fmt
+from backend.published import fmt, links
 from backend.published.sets import Catalogue, ResultSetInfo
 from backend.published.sources import export_metadata
 from backend.services.exports import ExportMetadata
 from dashboards import data_access as da
+from dashboards.render_cache import PartKey
 
 INDEX_PARAM = {"PAR_INDEX": "par", "SIPAS": "sipas"}
 _KEY = "_public_ctx"
@@ -33,6 +34,8 @@ class AppContext:
     catalogue: Catalogue
     t: Callable[..., str] = field(repr=False)
     pinned: int | None = None  # a visible older version asked for by id (URL ``set``): errata link to it
+    #: set by a page that shows only the official record (no demo figure): the demo banner says so
+    official_only: bool = False
 
     def scopes(self) -> list[str]:
         return self.catalogue.scopes(self.index_code, self.year) or self.catalogue.scopes(self.index_code)
@@ -48,10 +51,30 @@ class AppContext:
 
     def link_to(self, set_id: int | None) -> str:
         """A link (query string) to this page showing version ``set_id`` (None: the current version)."""
-        params = {k: v for k, v in st.query_params.to_dict().items() if k != "set"}
-        if set_id is not None:
-            params["set"] = str(set_id)
-        return "?" + "&".join(f"{k}={v}" for k, v in params.items())
+        return links.page_query(st.query_params.to_dict(), set=None if set_id is None else str(set_id))
+
+    def previous(self, info: ResultSetInfo) -> ResultSetInfo | None:
+        """The set a page compares ``info`` with (the latest earlier year of the same index and scope)."""
+        return self.catalogue.previous(info)
+
+    def series(self, scope: str) -> tuple[ResultSetInfo, ...]:
+        """Every current set of the index and scope, oldest year first (trends, histories)."""
+        return self.catalogue.series(self.index_code, scope)
+
+    def year_sets(self) -> list[ResultSetInfo]:
+        """The current sets of the index and year, one per scope."""
+        return [i for i in (self.set_for(s) for s in self.catalogue.scopes(self.index_code, self.year)) if i]
+
+    def part_key(self, *sets: ResultSetInfo | None, record: bool = False) -> PartKey:
+        """The key of a finished part that reads ``sets`` (and the published record when ``record``)."""
+        return PartKey(
+            db=self.db,
+            lang=self.lang,
+            index_code=self.index_code,
+            year=self.year,
+            sets=tuple(s for s in sets if s is not None),
+            record=da.record_version(self.db) if record else (0, 0),
+        )
 
     def index_name(self, index_code: str | None = None) -> str:
         return self.t(f"index.{index_code or self.index_code}")
@@ -78,14 +101,27 @@ class AppContext:
     def metadata(self, infos: Iterable[ResultSetInfo | None], title: str, notes: Iterable[str] = ()) -> ExportMetadata:
         return export_metadata(infos, title, self.lang, url=self.share_url(), notes=notes)
 
+    def record_metadata(self, title: str) -> ExportMetadata:
+        """The metadata of a download of the published record (official figures, each with its source)."""
+        return ExportMetadata(
+            title=title,
+            index_code=self.index_code,
+            year=str(self.year),
+            dataset=self.t("record.dataset"),
+            dataset_kind="official",
+            source=self.t("record.source_note"),
+            url=self.share_url(),
+            notes=[self.t("record.legend")],
+        )
+
     def share_url(self) -> str:
+        """The link of this view for files and citations: only the known parameters, validated
+        (backend.published.links)."""
         try:
             base = st.context.url or ""
         except Exception:  # pragma: no cover - outside a Streamlit run
             base = ""
-        base = base.split("?", 1)[0]
-        params = "&".join(f"{k}={v}" for k, v in st.query_params.to_dict().items())
-        return f"{base}?{params}" if params else base
+        return links.share_url(base, st.query_params.to_dict())
 
 
 def set_context(ctx: AppContext) -> None:

@@ -6,7 +6,9 @@ owner's connection. Pages make one call here per view and render what comes back
 share entries) and, for result data, the result-set id (a set's numbers never change; a correction is a new
 set with a new id). The catalogue of visible sets is the only time-dependent query: it is cached for
 ``CATALOGUE_TTL`` seconds, so a set appears at most that long after its embargo and disappears at most that
-long after it is withdrawn.
+long after it is withdrawn. Views take every set they read as arguments (the previous year's set, the series
+of a trend), chosen by the page from the same catalogue as the key of its finished parts
+(dashboards/render_cache.py), so what a part shows always matches its key.
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ import streamlit as st
 
 from backend.db import get_public_engine, session_scope
 from backend.frameworks.spec import FrameworkSpec
-from backend.published import about, pardb, profile, sources, store, trends, views, voice, voice_tables
+from backend.published import about, pardb, profile, record_layer, sources, store, trends, views, voice, voice_tables
 from backend.published.sets import Catalogue, ResultSetInfo
 from backend.published.tables import SetTables
 from backend.reference.lineage import Lineage
 from backend.settings import get_settings
 
 CATALOGUE_TTL = 5
+#: the published record changes only when `python -m backend load-published` runs
+RECORD_TTL = 60
 
 
 def store_key() -> str:
@@ -68,10 +72,17 @@ def spec(db: str, framework_id: int) -> FrameworkSpec | None:
         return store.framework_specs(session, [framework_id]).get(int(framework_id))
 
 
-@st.cache_data(ttl=300, show_spinner=False)
+@st.cache_data(ttl=RECORD_TTL, show_spinner=False)
 def published_record(db: str) -> pd.DataFrame:
     with _session(db) as session:
         return store.published_record(session)
+
+
+@st.cache_data(ttl=RECORD_TTL, show_spinner=False)
+def record_version(db: str) -> tuple[int, int]:
+    """(rows, highest id) of the published record: part of the key of every finished part that shows it."""
+    record = published_record(db)
+    return len(record), int(record["figure_id"].max()) if len(record) else 0
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -80,45 +91,47 @@ def tables(db: str, info: ResultSetInfo) -> SetTables:
         return store.set_tables(session, info, units(db), spec(db, info.framework_id), regions(db))
 
 
-def _pair(db: str, info: ResultSetInfo) -> tuple[SetTables, SetTables | None]:
-    previous = catalogue(db).previous(info)
+def _pair(db: str, info: ResultSetInfo, previous: ResultSetInfo | None) -> tuple[SetTables, SetTables | None]:
     return tables(db, info), tables(db, previous) if previous is not None else None
 
 
-# ---- views (one call per page) ------------------------------------------------------------------------
+# ---- views (one call per page; every set a view reads is an argument) --------------------------------------
 
 
-def overview(db: str, info: ResultSetInfo) -> views.OverviewView:
-    return views.overview_view(*_pair(db, info), lineage(db))
+def overview(db: str, info: ResultSetInfo, previous: ResultSetInfo | None) -> views.OverviewView:
+    return views.overview_view(*_pair(db, info, previous), lineage(db))
 
 
-def map_view(db: str, info: ResultSetInfo, metric: str) -> views.MapView:
-    return views.map_view(*_pair(db, info), lineage(db), metric)
+def map_view(db: str, info: ResultSetInfo, previous: ResultSetInfo | None, metric: str) -> views.MapView:
+    return views.map_view(*_pair(db, info, previous), lineage(db), metric)
 
 
-def ranking(db: str, info: ResultSetInfo, metric: str) -> views.RankingView:
-    return views.ranking_view(*_pair(db, info), lineage(db), metric)
+def ranking(db: str, info: ResultSetInfo, previous: ResultSetInfo | None, metric: str) -> views.RankingView:
+    return views.ranking_view(*_pair(db, info, previous), lineage(db), metric)
 
 
 def compare(db: str, info: ResultSetInfo, scope_codes: Sequence[str]) -> views.CompareView:
     return views.compare_view(tables(db, info), scope_codes)
 
 
-def history(db: str, index_code: str, scope: str, metric: str | None = None) -> pd.DataFrame:
-    series = [tables(db, i) for i in catalogue(db).series(index_code, scope)]
-    return profile.history_frame(series, metric)
+def history(db: str, series: Sequence[ResultSetInfo], metric: str | None = None) -> pd.DataFrame:
+    return profile.history_frame([tables(db, i) for i in series], metric)
 
 
-def profile_view(db: str, info: ResultSetInfo, requested: str | None) -> profile.ProfileView | None:
+def profile_view(
+    db: str,
+    info: ResultSetInfo,
+    previous: ResultSetInfo | None,
+    series: Sequence[ResultSetInfo],
+    requested: str | None,
+) -> profile.ProfileView | None:
     """The profile of the requested unit (mapped through the lineage from another year's list); None when
     the set has no such unit."""
-    current, previous = _pair(db, info)
+    current, before = _pair(db, info, previous)
     chosen, mapped_from = profile.resolve_unit(current, requested, units(db), lineage(db))
     if chosen is None:
         return None
-    return profile.profile_view(
-        current, previous, lineage(db), chosen, history(db, info.index_code, info.unit_scope), mapped_from
-    )
+    return profile.profile_view(current, before, lineage(db), chosen, history(db, series), mapped_from)
 
 
 def unit_ids(db: str, scope_codes: Sequence[str]) -> list[int]:
@@ -127,21 +140,36 @@ def unit_ids(db: str, scope_codes: Sequence[str]) -> list[int]:
     return [by_code[c] for c in scope_codes if c in by_code]
 
 
-def trend_units(db: str, index_code: str, scope: str, lang: str) -> dict[str, str]:
+def trend_units(db: str, series: Sequence[ResultSetInfo], lang: str) -> dict[str, str]:
     """The units a trend may show (every unit with a published figure in the series), labelled."""
-    return trends.unit_options(history(db, index_code, scope), units(db), lang)
+    return trends.unit_options(history(db, series), units(db), lang)
 
 
 def trend(
-    db: str, index_code: str, scope: str, metric: str | None, scope_codes: Sequence[str], rule: str
+    db: str, series: Sequence[ResultSetInfo], metric: str | None, scope_codes: Sequence[str], rule: str
 ) -> trends.TrendView:
     """Series of the chosen units (scope codes, any year's list) over every published year of the scope."""
-    infos = catalogue(db).series(index_code, scope)
-    series = [tables(db, i) for i in infos]
-    specs = {i.framework_id: spec(db, i.framework_id) for i in infos}
+    sets = [tables(db, i) for i in series]
+    specs = {i.framework_id: spec(db, i.framework_id) for i in series}
     kinds = dict(zip(units(db)["unit_id"].astype(int), units(db)["kind"], strict=False))
     ids = unit_ids(db, scope_codes)
-    return trends.trend_view(series, specs, lineage(db), kinds, metric=metric, unit_ids=ids, rule=rule)
+    return trends.trend_view(sets, specs, lineage(db), kinds, metric=metric, unit_ids=ids, rule=rule)
+
+
+# ---- the published record as a layer (official, as printed) ---------------------------------------------
+
+
+@st.cache_data(ttl=RECORD_TTL, max_entries=256, show_spinner=False)
+def record_layer_of(db: str, info: ResultSetInfo) -> record_layer.RecordLayer:
+    """The published figures of the set's index, scope and year over the set's list of units."""
+    return record_layer.record_layer(
+        published_record(db), info.index_code, info.unit_scope, info.year, tables(db, info).units, units(db)
+    )
+
+
+def unit_record(db: str, index_code: str, unit_scope: str, unit_ids: Sequence[int]) -> pd.DataFrame:
+    """The published figures of some units over every year of the record."""
+    return record_layer.unit_history(published_record(db), index_code, unit_scope, unit_ids)
 
 
 @st.cache_data(ttl=CATALOGUE_TTL, show_spinner=False)
@@ -154,7 +182,19 @@ def methodology(db: str) -> about.MethodologyView:
 
 
 def record(db: str, lang: str, year: int | None, index: str | None, unit_type: str | None) -> about.RecordView:
-    return about.record_view(published_record(db), lang, year=year, index=index, unit_type=unit_type)
+    reference, regions_ = units(db), regions(db)
+    unit_names = dict(zip(reference["unit_id"].astype(int), reference[f"name_{lang}"], strict=False))
+    gso = regions_[regions_["scheme"] == "gso6"]
+    region_names = dict(zip(gso["code"], gso[f"name_{lang}"], strict=False))
+    return about.record_view(
+        published_record(db),
+        lang,
+        year=year,
+        index=index,
+        unit_type=unit_type,
+        unit_names=unit_names,
+        region_names=region_names,
+    )
 
 
 def source_line(db: str, info: ResultSetInfo | None, lang: str) -> str:
@@ -164,10 +204,9 @@ def source_line(db: str, info: ResultSetInfo | None, lang: str) -> str:
     return sources.source_line(info, lang, unpublished_by_ministry=unpublished)
 
 
-def year_sheets(db: str, index_code: str, year: int) -> list[tuple[str, pd.DataFrame]]:
-    cat = catalogue(db)
-    chosen = [cat.get(index_code, scope, year) for scope in cat.scopes(index_code, year)]
-    return sources.year_sheets([tables(db, i) for i in chosen if i is not None], units(db))
+def year_sheets(db: str, infos: Sequence[ResultSetInfo]) -> list[tuple[str, pd.DataFrame]]:
+    """Every published figure of the given sets (the year's sets of an index), as sheets."""
+    return sources.year_sheets([tables(db, i) for i in infos], units(db))
 
 
 @st.cache_resource(show_spinner=False)

@@ -3,9 +3,9 @@
 Run from the repository root:  streamlit run dashboards/public_app.py
 
 This entry file is the frame of every page: it reads the URL-bound controls (language, index, year), builds
-the view context, the navigation (st.navigation over dashboards/app_pages/) and the demo banner, then runs
-the chosen page. Only result sets that are published and past their embargo reach this app (see
-backend/services/public_query.py).
+the view context, the navigation (st.navigation over dashboards/app_pages/), the page's own title and language
+(dashboards/components/page_head.py) and the demo banner, then runs the chosen page. Only result sets that are
+published and past their embargo reach this app (see backend/services/public_query.py).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from backend.errors import DomainError  # noqa: E402
 from backend.i18n import LANGS, t  # noqa: E402
 from backend.published.sets import INDEXES  # noqa: E402
 from dashboards import data_access as da  # noqa: E402
+from dashboards.components.page_head import head_html  # noqa: E402
 from dashboards.components.widgets import demo_banner, url_choice  # noqa: E402
 from dashboards.context import INDEX_PARAM, build_context, set_context  # noqa: E402
 
@@ -60,6 +61,14 @@ def page_objects(lang: str) -> dict[str, st.Page]:
     }
 
 
+def page_title(current: str, lang: str, index_code: str, year: int, with_year: bool) -> str:
+    """The browser tab's title, distinct per page: "Bản đồ · Chỉ số CCHC (PAR INDEX) 2024 · PAR INDEX – SIPAS"."""
+    parts = [t(PAGES[current][1], lang)]
+    if with_year:
+        parts.append(f"{t(f'index.{index_code}', lang)} {year}")
+    return " · ".join([*parts, t("app.title", lang)])
+
+
 def main() -> None:
     st.set_page_config(page_title="PAR INDEX · SIPAS", page_icon=str(FAVICON), layout="wide")
     sidebar = st.sidebar
@@ -81,6 +90,7 @@ def main() -> None:
         {t(section, lang): [pages[url] for url in urls] for section, urls in SECTIONS.items()}, position="top"
     )
     current = next((url for url, page in pages.items() if page.url_path == navigation.url_path), "overview")
+    st.html(head_html(lang, map_title=t("map.frame_title", lang)), unsafe_allow_javascript=True)
 
     db = da.store_key()
     try:
@@ -117,6 +127,7 @@ def main() -> None:
     pinned = st.query_params.get("set")
     ctx = build_context(lang, index_code, year, db, catalogue, int(pinned) if pinned and pinned.isdigit() else None)
     set_context(ctx)
+    st.set_page_config(page_title=page_title(current, lang, index_code, year, PAGES[current][3] and bool(years)))
 
     with sidebar:
         st.divider()
@@ -124,18 +135,22 @@ def main() -> None:
         st.page_link(pages["methodology"], label=t("app.how_to_cite", lang), icon=":material/format_quote:")
 
     shows_results = PAGES[current][3]
-    if shows_results:
-        if catalogue.empty or not years:
-            st.info(t("app.no_results", lang))
-            st.stop()
-        demo_years = sorted({s.year for s in catalogue.current if s.index_code == index_code and s.is_demo})
-        if demo_years:
-            demo_banner(t("demo.title", lang), t("demo.body", lang, years=", ".join(map(str, demo_years))))
+    banner = st.empty()
+    if shows_results and (catalogue.empty or not years):
+        st.info(t("app.no_results", lang))
+        st.stop()
+    demo_years = sorted({s.year for s in catalogue.current if s.index_code == index_code and s.is_demo})
     try:
         navigation.run()
     except DomainError as exc:
         st.error(exc.message(lang))
         st.stop()
+    finally:
+        if shows_results and demo_years:
+            # after the page ran: a page showing only the official record says the demo is elsewhere
+            body = "demo.body_official" if ctx.official_only else "demo.body"
+            with banner.container():
+                demo_banner(t("demo.title", lang), t(body, lang, years=", ".join(map(str, demo_years))))
 
 
 main()

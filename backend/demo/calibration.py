@@ -36,7 +36,6 @@ max), how many published rows were used and where each number comes from. The ta
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -47,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from backend.demo.spec import FIRST_DEMO_YEAR
-from backend.ingest.published import PublishedRow, read_published
+from backend.ingest.published import PublishedRow, aggregate_kind, national_mean_scope, read_published
 from backend.models import Unit
 from backend.reference.loader import unit_rows
 from backend.reference.normalise import NameNormaliser
@@ -61,11 +60,6 @@ SCOPES: tuple[tuple[str, str, str], ...] = (
 #: Rank fit: fewest units with score and rank, and fewest in each half of the table (rule 3).
 MIN_FIT_ROWS = 8
 MIN_PER_HALF = 2
-_MEAN = re.compile(r"^\s*trung bình", re.IGNORECASE)
-_MAX = re.compile(r"^\s*cao nhất cả nước", re.IGNORECASE)
-_MIN = re.compile(r"^\s*thấp nhất cả nước", re.IGNORECASE)
-#: An average row of ministries names them ("Trung bình 17 bộ, cơ quan ngang bộ"); one of provinces does not.
-_MINISTRY_WORD = "bộ"
 
 
 @dataclass(frozen=True)
@@ -162,11 +156,11 @@ def _year_stats(
     for row in aggregates:
         if row.is_uncertain or row.score is None:
             continue
-        if _MEAN.match(row.unit_name) and (_MINISTRY_WORD in row.unit_name.casefold()) == (scope == "ministry"):
+        if national_mean_scope(row.unit_name) == scope:
             stats.mean = (row.score, f"published national average '{row.unit_name}' ({_where(row)})")
-        elif _MAX.match(row.unit_name):
+        elif aggregate_kind(row.unit_name) == ("national_max", ""):
             stats.high = (row.score, f"published maximum '{row.unit_name}' ({_where(row)})")
-        elif _MIN.match(row.unit_name):
+        elif aggregate_kind(row.unit_name) == ("national_min", ""):
             stats.low = (row.score, f"published minimum '{row.unit_name}' ({_where(row)})")
     ranked = units.dropna(subset=["rank"])
     halves = (ranked["rank"] <= n_ranked / 2).sum(), (ranked["rank"] > n_ranked / 2).sum()

@@ -1,8 +1,10 @@
 """Load the published record (data/published/*.csv) as official figures with their sources.
 
-Every row is kept as printed, with its source text and the flags read from the bracketed note at the
-start of ``source``: ``is_uncertain`` ("[UNCERTAIN: …]": sources disagree) and ``is_derived`` (rank or
-score back-computed, inferred from list order, or implied). Conflicting rows are all kept; a row is
+Every row is kept as printed, with its source text and the flags read from the bracketed notes of
+``source``: ``is_uncertain`` ("[UNCERTAIN: …]" in any case: sources disagree) and ``is_derived`` (rank or
+score back-computed, inferred from list order, or implied). published_results.csv and published_full.csv
+put their notes at the start of ``source``, published_more.csv at the end (see its .md): both places are
+read, so a flag is never lost to the position of its note. Conflicting rows are all kept; a row is
 identified by a hash of its content, so loading twice adds nothing.
 """
 
@@ -22,19 +24,68 @@ from backend.models import PublishedFigure, Unit
 from backend.reference.loader import read_csv
 from backend.reference.normalise import NameNormaliser
 
-FILES = ("published_results.csv", "published_full.csv")
-_NOTE = re.compile(r"^\s*\[([^\]]*)\]\s*")
+FILES = ("published_results.csv", "published_full.csv", "published_more.csv")
+_LEADING_NOTE = re.compile(r"^\s*\[([^\[\]]*)\]\s*")
+_TRAILING_NOTE = re.compile(r"\s*\[([^\[\]]*)\]\s*$")
 _DERIVED = re.compile(r"derived|listed order|implied|infer|read lowest-first", re.IGNORECASE)
+_UNCERTAIN = re.compile(r"uncertain", re.IGNORECASE)
+_NATIONAL_MEAN = re.compile(r"^\s*trung bình", re.IGNORECASE)
+#: the other aggregate rows, by their printed name: (pattern, kind); a regional one names its region
+_AGGREGATES = (
+    (re.compile(r"^\s*cao nhất cả nước", re.IGNORECASE), "national_max"),
+    (re.compile(r"^\s*thấp nhất cả nước", re.IGNORECASE), "national_min"),
+    (re.compile(r"^\s*cao nhất vùng\s+(.+)$", re.IGNORECASE), "region_max"),
+    (re.compile(r"^\s*thấp nhất vùng\s+(.+)$", re.IGNORECASE), "region_min"),
+)
+NOTE_SEPARATOR = " · "
 _UNIT_KINDS = {"province": "province_63", "ministry": "ministry"}
 
 
+def _notes(source: str) -> tuple[list[str], str]:
+    """The bracketed notes at the start and at the end of a source text, and the text without them (a
+    bracket inside a title, "… - [Infographics] Chỉ số …", is part of the title)."""
+    notes: list[str] = []
+    rest = source
+    while match := _LEADING_NOTE.match(rest):
+        notes.append(match.group(1).strip())
+        rest = rest[match.end() :]
+    trailing: list[str] = []
+    while match := _TRAILING_NOTE.search(rest):
+        trailing.insert(0, match.group(1).strip())
+        rest = rest[: match.start()]
+    return [n for n in notes + trailing if n], rest.strip()
+
+
 def split_note(source: str) -> tuple[str, bool, bool]:
-    """The bracketed note at the start of a source text, and whether it marks the row derived / uncertain."""
-    match = _NOTE.match(source)
-    if not match:
-        return "", False, False
-    note = match.group(1).strip()
-    return note, bool(_DERIVED.search(note)), "UNCERTAIN" in note
+    """The bracketed notes of a source text (at its start or its end, joined), and whether they mark the
+    row derived / uncertain."""
+    notes, _ = _notes(source)
+    note = NOTE_SEPARATOR.join(notes)
+    return note, bool(_DERIVED.search(note)), bool(_UNCERTAIN.search(note))
+
+
+def strip_notes(source: str) -> str:
+    """The source text without its bracketed notes (title and address as cited)."""
+    return _notes(source)[1]
+
+
+def national_mean_scope(unit_name: str) -> str | None:
+    """The unit scope whose national average an ``aggregate`` row gives: "Trung bình 63 tỉnh, thành phố" and
+    "Trung bình cả nước (63 tỉnh)" → ``province``, "Trung bình 17 bộ, cơ quan ngang bộ" → ``ministry``; None
+    for any other aggregate (a maximum, a minimum, a regional figure)."""
+    if not _NATIONAL_MEAN.match(unit_name):
+        return None
+    return "ministry" if "bộ" in unit_name.casefold() else "province"
+
+
+def aggregate_kind(unit_name: str) -> tuple[str, str] | None:
+    """What an ``aggregate`` row other than an average gives, from its printed name: ("national_max", ""),
+    ("national_min", ""), ("region_max", region as printed) or ("region_min", region); None otherwise."""
+    for pattern, kind in _AGGREGATES:
+        match = pattern.match(unit_name)
+        if match:
+            return kind, (match.group(1).strip() if match.groups() else "")
+    return None
 
 
 def row_hash(source_file: str, row: dict[str, str]) -> str:

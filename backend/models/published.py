@@ -9,8 +9,8 @@ from sqlmodel import Column, Field, SQLModel
 class PublishedFigure(SQLModel, table=True):
     """One row of data/published/*.csv. Conflicting rows are all kept; each carries its source.
 
-    ``is_derived`` / ``is_uncertain`` come from the bracketed note that starts ``source``; they must be
-    shown wherever the row is shown.
+    ``is_derived`` / ``is_uncertain`` come from the bracketed notes at the start or the end of ``source``;
+    they must be shown wherever the row is shown.
     """
 
     __tablename__ = "published_figure"
@@ -28,7 +28,7 @@ class PublishedFigure(SQLModel, table=True):
     score: float | None = None
     rank: int | None = None
     source: str = Field(sa_column=Column(Text, nullable=False))
-    note: str = Field(default="", description="the bracketed note at the start of source, if any")
+    note: str = Field(default="", description="the bracketed notes of source (start or end), if any")
     is_derived: bool = False
     is_uncertain: bool = False
     row_hash: str = Field(max_length=64)

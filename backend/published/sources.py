@@ -13,6 +13,7 @@ import pandas as pd
 
 from backend.i18n import t
 from backend.published import fmt
+from backend.published.about import legal_basis_text
 from backend.published.sets import ResultSetInfo
 from backend.published.tables import SetTables
 from backend.services.exports import ExportMetadata
@@ -68,7 +69,7 @@ def export_metadata(
         result_set_ids=", ".join(str(i.id) for i in rows),
         publication_date=", ".join(sorted({fmt.date_text(i.public_since, lang) for i in rows if i.public_since})),
         method=", ".join(sorted({i.framework_title(lang) for i in rows})),
-        legal_basis=", ".join(sorted({i.legal_basis for i in rows if i.legal_basis})),
+        legal_basis=", ".join(sorted({legal_basis_text(i.legal_basis, lang) for i in rows if i.legal_basis})),
         method_status=", ".join(sorted({t(f"framework.status.{i.framework_status}", lang) for i in rows})),
         dataset=", ".join(sorted({f"{i.dataset_name} ({i.dataset_kind})" for i in rows})),
         dataset_kind="demo" if "demo" in kinds else "official",

@@ -117,13 +117,14 @@ def trend_notes(view: TrendView, lang: str) -> list[str]:
     """What the chart's markers and the chosen rule mean, in the reader's language: each break, the rule,
     chosen units that ended (and what took them over), and every aggregate with its members and rule."""
     from backend.i18n import t
+    from backend.published.about import legal_basis_text
 
     last = view.sets[-1] if view.sets else None
     name = (lambda u: last.unit_name(u, lang)) if last is not None else (lambda u: str(u))
     notes = [
         t("trends.note_units", lang, year=b.year)
         if b.kind == "units"
-        else t("trends.note_method", lang, year=b.year, label=b.label)
+        else t("trends.note_method", lang, year=b.year, label=legal_basis_text(b.label, lang))
         for b in view.breaks
     ]
     notes.append(t(f"trends.rule_explain.{view.rule}", lang))

@@ -3,17 +3,20 @@
 Formula (CSV) injection, per OWASP: a spreadsheet treats a cell that starts with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return as a formula. Every *text* cell, every column name and every metadata value
 that starts with one of those characters (or their full-width forms) is prefixed with a single quote, so
-it is shown as text and never evaluated. Numbers stay numbers (a float written by this module can never
-be a formula), so negative changes keep their numeric type.
+it is shown as text and never evaluated; so is every line of a multi-line text that starts with one
+("Hà Nội\r=1+1" becomes "Hà Nội\r'=1+1"), in case a reader splits the cell at its line break. Numbers stay
+numbers (a float written by this module can never be a formula), so negative changes keep their numeric type.
 
-CSV files are UTF-8 with a byte-order mark (Excel then reads Vietnamese correctly) and a dot as decimal
-separator (machine-readable in every locale); the metadata says so.
+CSV files follow RFC 4180: UTF-8 with a byte-order mark (Excel then reads Vietnamese correctly), CRLF line
+ends, and every field that holds a quote, a comma, a CR or an LF is quoted (so a bare CR inside a cell never
+splits its row); a dot is the decimal separator (machine-readable in every locale); the metadata says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +26,10 @@ import pandas as pd
 from backend.i18n import t
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: a line break followed by a character that starts a formula (the break itself is not a formula start)
+_FORMULA_AFTER_BREAK = re.compile(r"([\r\n]+)(?=[=+\-@\t\uff1d\uff0b\uff0d\uff20])")
+#: RFC 4180 line end: the csv writer then quotes every field that holds a CR or an LF
+CSV_LINE_END = "\r\n"
 METADATA_SHEET = "metadata"
 
 #: Metadata fields in the order of the metadata sheet; labels from the catalogue (``publication.export.label.<field>``).
@@ -48,10 +55,12 @@ def _label(name: str, lang: str) -> str:
 
 
 def neutralise(value: Any) -> Any:
-    """A text cell made safe for spreadsheets (OWASP CSV injection); other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """A text cell made safe for spreadsheets (OWASP CSV injection): a quote before a formula start at the
+    beginning of the text and after every line break; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = _FORMULA_AFTER_BREAK.sub("\\1'", value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -131,9 +140,9 @@ class ExportMetadata:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 (with BOM) CSV of a neutralised copy of ``frame``, without the index."""
+    """UTF-8 (with BOM) RFC 4180 CSV of a neutralised copy of ``frame``, without the index."""
     buffer = io.StringIO()
-    safe_frame(frame).to_csv(buffer, index=False, lineterminator="\n")
+    safe_frame(frame).to_csv(buffer, index=False, lineterminator=CSV_LINE_END)
     return buffer.getvalue().encode("utf-8-sig")
 
 

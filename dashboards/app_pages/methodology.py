@@ -3,121 +3,17 @@ versions, data sources and licences, how to cite."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from backend.published import fmt
-from dashboards import data_access as da
-from dashboards.components import tables
 from dashboards.context import get_context
+from dashboards.parts.methodology import draw
 
 ctx = get_context()
-t, lang = ctx.t, ctx.lang
-st.header(t("method.title"))
-st.markdown(t("method.intro"))
-view = da.methodology(ctx.db)
-tab_method, tab_versions, tab_sources, tab_cite = st.tabs(
-    [t("method.tab.frameworks"), t("method.tab.versions"), t("method.tab.sources"), t("method.tab.cite")]
+st.title(ctx.t("method.title"))
+st.markdown(ctx.t("method.intro"))
+cited = ctx.set_for("province") or ctx.set_for("ministry")
+draw(
+    ctx.part_key(*ctx.catalogue.versions),
+    ctx.metadata([cited], ctx.index_name()).citation(ctx.lang) if cited is not None else "",
+    ctx,
 )
-with tab_method:
-    st.markdown(t(f"method.about.{ctx.index_code}"))
-    frames = view.frameworks
-    if frames.empty:
-        st.info(t("method.no_frameworks"))
-    else:
-        shown = pd.DataFrame(
-            {
-                t("method.col.index"): frames["index_code"].map(lambda c: t(f"index.{c}")),
-                t("method.col.scope"): frames["unit_scope"].map(lambda s: t(f"scope.{s}")),
-                t("method.col.years"): [
-                    f"{a}–{b}" for a, b in zip(frames["year_from"], frames["year_to"], strict=False)
-                ],
-                t("method.col.legal"): frames["legal_basis"],
-                t("method.col.title"): frames["title_vi" if lang == "vi" else "title_en"],
-                t("method.col.version"): frames["version"],
-                t("method.col.status"): frames["status"].map(lambda s: t(f"framework.status.{s}")),
-            }
-        )
-        st.dataframe(shown, hide_index=True, placeholder="–", width="stretch")
-        provisional = frames[frames["status"] == "provisional"]
-        if not provisional.empty:
-            items = ", ".join(
-                f"{t('index.' + r['index_code'])} ({t('scope.' + r['unit_scope'])}, {r['year_from']}–{r['year_to']})"
-                for r in provisional.to_dict("records")
-            )
-            st.warning(t("method.provisional_frameworks", items=items))
-        for fw in frames.to_dict("records"):
-            areas = view.areas[view.areas["framework_id"] == fw["framework_id"]]
-            with st.expander(
-                f"{t('index.' + fw['index_code'])} · {t('scope.' + fw['unit_scope'])} · "
-                f"{fw['year_from']}–{fw['year_to']} · {fw['legal_basis']}"
-            ):
-                if areas.empty:
-                    st.caption(t("method.no_criteria"))
-                    continue
-                table = pd.DataFrame(
-                    {
-                        t("method.col.code"): areas["code"],
-                        t("method.col.area"): areas[f"name_{lang}"],
-                        t("common.max"): areas["max_points"],
-                        t("method.col.provisional"): areas["provisional"].map(
-                            lambda p: t("method.flag_yes") if p else ""
-                        ),
-                    }
-                )
-                st.dataframe(tables.number_table(table, lang, [t("common.max")]), hide_index=True, width="stretch")
-                if pd.notna(areas["max_points"].sum(min_count=1)):
-                    st.caption(t("method.total_points", total=ctx.num(areas["max_points"].sum())))
-                items = view.provisional[view.provisional["framework_id"] == fw["framework_id"]]
-                if items.empty:
-                    st.caption(t("method.provisional_none"))
-                    continue
-                st.markdown(t("method.provisional_items", n=len(items)))
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            t("method.col.element"): items["path"],
-                            t("method.col.value_used"): items["value"],
-                            t("method.col.basis"): items[f"basis_{lang}"],
-                            t("method.col.assumption"): items[f"assumption_basis_{lang}"],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                    key=f"provisional_{fw['framework_id']}",
-                )
-    st.subheader(t("method.provisional_title"))
-    st.markdown(
-        t("method.provisional_body", n=int(da.units(ctx.db)["flags_basis"].str.contains("provisional", na=False).sum()))
-    )
-with tab_versions:
-    versions = view.versions
-    if versions.empty:
-        st.info(t("app.no_results"))
-    else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("method.col.index"): versions["index_code"].map(lambda c: t(f"index.{c}")),
-                    t("common.year"): versions["year"],
-                    t("method.col.scope"): versions["unit_scope"].map(lambda s: t(f"scope.{s}")),
-                    t("method.col.version"): versions["version"],
-                    t("method.col.dataset"): versions["dataset_kind"].map(lambda k: t(f"dataset.{k}")),
-                    t("method.col.published"): [fmt.date_text(p, lang) for p in versions["public_since"]],
-                    t("method.col.shown"): versions["shown"].map(lambda s: "✓" if s else ""),
-                    t("method.col.erratum"): versions["erratum"],
-                    t("method.col.id"): versions["id"],
-                }
-            ),
-            hide_index=True,
-            placeholder="–",
-            width="stretch",
-        )
-    st.caption(t("method.embargo_policy"))
-with tab_sources:
-    st.markdown(t("method.sources"))
-with tab_cite:
-    st.markdown(t("method.cite_intro"))
-    info = ctx.set_for("province") or ctx.set_for("ministry")
-    if info is not None:
-        st.code(ctx.metadata([info], ctx.index_name()).citation(lang), language=None)

@@ -3,32 +3,26 @@ uncertain figures stay visibly flagged. Official only: no demo data is ever show
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from backend.services.exports import ExportMetadata
-from dashboards import data_access as da
-from dashboards.components import tables
 from dashboards.components.widgets import download_panel, url_choice
 from dashboards.context import get_context
+from dashboards.parts.record import choices, draw
 
 ctx = get_context()
 t, lang = ctx.t, ctx.lang
-st.header(t("record.title"))
+st.title(t("record.title"))
 st.markdown(t("record.intro"))
-everything = da.record(ctx.db, lang, None, None, None)
-if everything.figures.empty:
+key = ctx.part_key(record=True)
+years, unit_types = choices(key, ctx)
+if not years:
     st.info(t("record.empty"))
     st.stop()
 cols = st.columns(3)
 every = lambda v: t("record.all") if v == "all" else v  # noqa: E731
 year = url_choice(
-    t("record.year"),
-    ["all", *map(str, everything.years)],
-    key="ryear",
-    default="all",
-    format_func=every,
-    container=cols[0],
+    t("record.year"), ["all", *map(str, years)], key="ryear", default="all", format_func=every, container=cols[0]
 )
 index = url_choice(
     t("control.index"),
@@ -40,50 +34,19 @@ index = url_choice(
 )
 unit_type = url_choice(
     t("record.unit_type"),
-    ["all", *everything.unit_types],
+    ["all", *unit_types],
     key="rtype",
     default="all",
     format_func=lambda u: every(u) if u == "all" else t(f"record.type.{u}"),
     container=cols[2],
 )
-view = da.record(
-    ctx.db,
-    lang,
+screen = draw(
+    key,
     None if year in (None, "all") else int(year),
     None if index in (None, "all") else index,
     None if unit_type in (None, "all") else unit_type,
+    ctx,
 )
-sel = view.figures
-st.markdown(t("record.counts", n=len(sel), derived=view.n_derived, uncertain=view.n_uncertain))
-shown = pd.DataFrame(
-    {
-        t("common.year"): sel["year"],
-        t("record.metric"): sel["metric"],
-        t("record.unit_type"): sel["unit_type"].map(lambda u: t(f"record.type.{u}")),
-        t("record.unit"): sel["unit_name"],
-        t("record.score"): sel["score"],
-        t("record.rank"): sel["rank"].astype("Float64"),
-        t("record.flags"): sel["flags"],
-        t("record.note"): sel["note"],
-        t("record.source"): sel["source_title"],
-        t("record.link"): sel["link"],
-    }
-)
-styler = (
-    tables.number_table(shown, lang, [t("record.score")])
-    .format(lambda v: "" if pd.isna(v) else str(int(v)), subset=[t("record.rank")])
-    .apply(lambda row: ["background-color: #fff4e5" if row[t("record.flags")] else "" for _ in row], axis=1)
-)
-st.dataframe(
-    styler,
-    hide_index=True,
-    placeholder="–",
-    width="stretch",
-    height=min(36 * (len(shown) + 1) + 4, 900),
-    column_config={t("record.link"): st.column_config.LinkColumn(display_text=t("record.open"))},
-    key="record_table",
-)
-st.caption(t("record.legend"))
 meta = ExportMetadata(
     title=t("record.title"),
     index_code="" if index in (None, "all") else index,
@@ -99,7 +62,7 @@ download_panel(
     key="record_dl",
     labels={k: t(f"download.{k}") for k in ("csv_screen", "xlsx_screen", "csv_year", "xlsx_year", "metadata", "note")},
     file_stem=f"published_record_{year or 'all'}_{(index or 'all').lower()}",
-    screen=sel.drop(columns=["figure_id", "source_title", "link"]),
+    screen=screen,
     metadata=meta,
     lang=lang,
 )

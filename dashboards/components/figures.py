@@ -1,99 +1,48 @@
-"""Plotly figure builders: pure functions from tidy frames to ``plotly.graph_objects.Figure``.
+"""Plotly figure builders of the overview, the rankings and the trends: pure functions from tidy frames to
+``plotly.graph_objects.Figure`` (the profile and compare charts are in profile_figures.py; the shared look in
+chart_style.py).
 
-Every figure carries its context inside the image (title, source line, and a "DEMO" mark for demo data),
-so a PNG saved from the modebar is never separated from what it shows. Numbers follow the language:
-``separators`` is ``",."`` in Vietnamese (decimal comma) and ``".,"`` in English.
+Every figure carries its context inside the image (title, source line, a "DEMO" mark for demo data), so a PNG
+saved from the modebar is never separated from what it shows. Numbers follow the language (``separators``
+``",."`` in Vietnamese); hover texts are the values as shown on the page (backend.published.fmt), never raw
+floats; axes and headline figures carry their unit.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from backend.published import fmt
 from backend.published.trends import Break
+from dashboards.components.chart_style import (  # noqa: F401  (plotly_config, separators, wrap: re-exported)
+    BEST_COLOUR,
+    GRID_COLOUR,
+    GROUP_COLOURS,
+    GROUP_SYMBOLS,
+    MUTED_TEXT,
+    NATIONAL_COLOUR,
+    REGION_COLOUR,
+    SERIES_COLOURS,
+    SERIES_SYMBOLS,
+    UnitStyle,
+    decorate,
+    plotly_config,
+    separators,
+    unit_styles,
+    wrap,
+)
+from dashboards.components.profile_figures import (  # noqa: F401  (re-exported: one module for the pages)
+    change_breakdown_figure,
+    profile_components_figure,
+    small_multiples_figure,
+)
 
-GROUP_COLOURS = {"A": "#1b7837", "B": "#7fbf7b", "C": "#f1a340", None: "#9e9e9e"}
-NATIONAL_COLOUR = "#444444"
-REGION_COLOUR = "#6a51a3"
-BEST_COLOUR = "#b2182b"
-UNIT_COLOUR = "#2166ac"
-SERIES_COLOURS = ["#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#35978f", "#c51b7d", "#4d4d4d"]
-FONT = "Arial, 'Segoe UI', 'Noto Sans', sans-serif"
-
-
-def separators(lang: str) -> str:
-    return ",." if lang == "vi" else ".,"
-
-
-def plotly_config(filename: str) -> dict[str, Any]:
-    """Modebar configuration: PNG download with a meaningful file name, no Plotly logo."""
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-    }
-
-
-def wrap(text: str, width: int = 120) -> str:
-    """Break a long source line at its separators (plotly does not wrap text)."""
-    if len(text) <= width:
-        return text
-    lines, line = [], ""
-    for part in text.replace(" · ", " ·\x00").split("\x00"):
-        if line and len(line) + len(part) > width:
-            lines.append(line.rstrip())
-            line = ""
-        line += part
-    lines.append(line.rstrip())
-    return "<br>".join(lines)
-
-
-def decorate(fig: go.Figure, *, title: str, source: str, lang: str, demo_label: str | None = None) -> go.Figure:
-    """Title, source line (as subtitle) and, for demo data, a visible DEMO mark in the title, so that an
-    image saved from the modebar keeps its context. The legend sits between the title and the plot."""
-    text = title
-    if demo_label:
-        text += f' <span style="color:{BEST_COLOUR};font-size:12px">[{demo_label}]</span>'
-    fig.update_layout(
-        title={
-            "text": text,
-            "subtitle": {"text": wrap(source), "font": {"size": 11, "color": "#555"}},
-            "x": 0,
-            "xanchor": "left",
-            "xref": "paper",
-            "yref": "container",
-            "y": 0.99,
-            "yanchor": "top",
-            "automargin": True,
-            "font": {"size": 16},
-        },
-        separators=separators(lang),
-        font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 40, "b": 40},
-        plot_bgcolor="white",
-        legend={
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.01,
-            "x": 0,
-            "xanchor": "left",
-            "bgcolor": "rgba(0,0,0,0)",
-        },
-        meta={"source": source, "demo": bool(demo_label)},
-    )
-    return fig
-
-
-def _fmt(value: Any, decimals: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{float(value):.{decimals}f}"
+GROUP_PATTERNS = {"A": "", "B": "/", "C": ".", "other": "x"}
 
 
 def ci_ranking_figure(
@@ -107,12 +56,10 @@ def ci_ranking_figure(
     lang: str,
     demo_label: str | None = None,
 ) -> go.Figure:
-    """Dot per unit with its confidence interval as a horizontal bar, best at the top; colour = group.
-
-    ``table`` is ordered (best first) with ``value``, ``ci_low``, ``ci_high``, ``grp``, ``rank_text``;
-    ``names`` are the display names in the same order; ``labels`` holds ``score``, ``ci``, ``rank``,
-    ``national``, ``group`` and ``group_none`` texts.
-    """
+    """Dot per unit with its confidence interval as a horizontal bar, best at the top; group = colour (three
+    lightnesses) and marker shape. ``table`` is ordered (best first) with ``value``, ``ci_low``, ``ci_high``,
+    ``grp``, ``rank_text``; ``labels``: ``score`` (with its unit), ``ci``, ``rank``, ``national``, ``group``,
+    ``group_none``."""
     fig = go.Figure()
     y = list(names)
     raw = table["grp"].tolist() if "grp" in table else [None] * len(table)
@@ -126,48 +73,56 @@ def ci_ranking_figure(
         sub_names = [n for n, m in zip(y, mask, strict=False) if m]
         err_plus = (sub["ci_high"] - sub["value"]).where(has_ci[mask.to_numpy()])
         err_minus = (sub["value"] - sub["ci_low"]).where(has_ci[mask.to_numpy()])
+        shown = [
+            [
+                fmt.number(v, lang),
+                f"{fmt.number(lo, lang)} – {fmt.number(hi, lang)}" if pd.notna(lo) else fmt.DASH,
+                str(r),
+            ]
+            for v, lo, hi, r in zip(
+                sub["value"], sub["ci_low"], sub["ci_high"], sub.get("rank_text", [""] * len(sub)), strict=False
+            )
+        ]
         fig.add_trace(
             go.Scatter(
                 x=sub["value"],
                 y=sub_names,
                 mode="markers",
                 name=f"{labels['group']} {group}" if group else labels["group_none"],
-                marker={"color": GROUP_COLOURS.get(group, GROUP_COLOURS[None]), "size": 8, "line": {"width": 0}},
+                marker={
+                    "color": GROUP_COLOURS.get(group, GROUP_COLOURS[None]),
+                    "symbol": GROUP_SYMBOLS.get(group, GROUP_SYMBOLS[None]),
+                    "size": 9,
+                    "line": {"width": 1, "color": "#1f1f1f"},
+                },
                 error_x={
                     "type": "data",
                     "symmetric": False,
                     "array": err_plus.tolist(),
                     "arrayminus": err_minus.tolist(),
-                    "color": "#888",
+                    "color": "#767676",
                     "thickness": 1.5,
                     "width": 0,
                 },
-                customdata=list(
-                    zip(sub.get("rank_text", [""] * len(sub)), sub["ci_low"], sub["ci_high"], strict=False)
-                ),
+                customdata=shown,
                 hovertemplate=(
-                    "<b>%{y}</b><br>"
-                    + labels["score"]
-                    + ": %{x:.2f}<br>"
-                    + labels["ci"]
-                    + ": %{customdata[1]:.2f} – %{customdata[2]:.2f}<br>"
-                    + labels["rank"]
-                    + ": %{customdata[0]}<extra></extra>"
+                    f"<b>%{{y}}</b><br>{labels['score']}: %{{customdata[0]}}<br>{labels['ci']}: %{{customdata[1]}}"
+                    f"<br>{labels['rank']}: %{{customdata[2]}}<extra></extra>"
                 ),
             )
         )
     if national is not None:
         fig.add_vline(
             x=national,
-            line={"color": NATIONAL_COLOUR, "dash": "dot", "width": 1},
-            annotation_text=labels["national"],
-            annotation_position="top",
+            line={"color": NATIONAL_COLOUR, "dash": "dot", "width": 1.5},
+            annotation_text=f"{labels['national']}: {fmt.number(national, lang)}",
+            annotation_position="bottom right",
+            annotation_font={"size": 11, "color": NATIONAL_COLOUR},
         )
-    height = max(320, 18 * len(y) + 140)
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=y, tickfont={"size": 11})
-    fig.update_xaxes(showgrid=True, gridcolor="#eee", title=labels["score"])
-    fig.update_layout(height=height)
-    return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)
+    fig.update_xaxes(showgrid=True, gridcolor=GRID_COLOUR, title=labels["score"])
+    decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label, height=max(300, 18 * len(y) + 100))
+    return fig
 
 
 def with_gaps(frame: pd.DataFrame, break_years: Sequence[int]) -> tuple[list[Any], list[Any]]:
@@ -194,6 +149,22 @@ def short_basis(legal_basis: str) -> str:
     return match.group(0) if match else legal_basis[:40]
 
 
+def break_label_rows(breaks: Sequence[Break]) -> list[int]:
+    """Row of each break's label (0 = top): a label goes one row down when the previous one is less than two
+    years away, so labels of close marks never overlap."""
+    rows: list[int] = []
+    last_year: int | None = None
+    for brk in breaks:
+        row = rows[-1] + 1 if rows and last_year is not None and brk.year - last_year < 2 else 0
+        rows.append(row)
+        last_year = brk.year
+    return rows
+
+
+def _values(frame: pd.DataFrame, lang: str) -> list[str]:
+    return [fmt.number(v, lang) for v in frame["value"]]
+
+
 def trend_figure(
     national: pd.DataFrame | None,
     series: pd.DataFrame,
@@ -205,10 +176,16 @@ def trend_figure(
     source: str,
     lang: str,
     demo_label: str | None = None,
+    styles: Mapping[int, UnitStyle] | None = None,
+    official: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """National line plus one line per unit; aggregated predecessor values are dashed and labelled with the
-    rule; vertical markers at method and unit breaks. ``series`` comes from ``model.unit_series``."""
+    """National line plus one line per unit (colour and marker from ``styles``, the page's one assignment);
+    aggregated predecessor values are dashed and labelled with the rule; vertical markers at method and unit
+    breaks, their labels stacked when close. ``official``: the published record of the units (``unit_id``,
+    ``year``, ``score``, ``rank``, ``flags``) drawn as hollow markers of the same unit style, a layer of its
+    own named ``labels["official"]`` (never joined to the computed line)."""
     fig = go.Figure()
+    styles = styles or unit_styles(series["unit_id"].drop_duplicates().tolist())
     unit_breaks = [b.year for b in breaks if b.kind == "units"]
     if national is not None and not national.empty:
         nx, ny = with_gaps(national, unit_breaks)
@@ -219,14 +196,17 @@ def trend_figure(
                 mode="lines+markers",
                 name=labels["national"],
                 line={"color": NATIONAL_COLOUR, "width": 2, "dash": "dot"},
-                hovertemplate=labels["national"] + " %{x}: %{y:.2f}<extra></extra>",
+                marker={"symbol": "line-ew-open", "size": 10},
+                customdata=[fmt.number(v, lang) if v is not None else fmt.DASH for v in ny],
+                hovertemplate=labels["national"] + " %{x}: %{customdata}<extra></extra>",
             )
         )
-    for i, (unit_id, group) in enumerate(series.groupby("unit_id", sort=False)):
-        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+    for unit_id, group in series.groupby("unit_id", sort=False):
+        style = styles.get(int(unit_id)) or UnitStyle(SERIES_COLOURS[0], SERIES_SYMBOLS[0], "solid")
         name = names.get(int(unit_id), str(unit_id))
         own = group[group["source"] == "own"].sort_values("year")
         agg = group[group["source"] == "aggregate"].sort_values("year")
+        marker = {"symbol": style.symbol, "size": 9, "color": style.colour}
         if not own.empty:
             ox, oy = with_gaps(own, [])
             fig.add_trace(
@@ -235,150 +215,101 @@ def trend_figure(
                     y=oy,
                     mode="lines+markers",
                     name=name,
-                    line={"color": colour, "width": 2.5},
+                    line={"color": style.colour, "width": 2.5},
+                    marker=marker,
                     legendgroup=str(unit_id),
-                    hovertemplate="<b>" + name + "</b> %{x}: %{y:.2f}<extra></extra>",
+                    customdata=_values(own, lang),
+                    hovertemplate="<b>" + name + "</b> %{x}: %{customdata}<extra></extra>",
                 )
             )
         if not agg.empty:
-            rule = str(agg["rule_used"].iloc[0])
+            rule = labels.get("rule." + str(agg["rule_used"].iloc[0]), str(agg["rule_used"].iloc[0]))
             fig.add_trace(
                 go.Scatter(
                     x=agg["year"],
                     y=agg["value"],
                     mode="lines+markers",
-                    name=f"{name} – {labels.get('rule.' + rule, rule)}",
-                    line={"color": colour, "width": 2, "dash": "dash"},
-                    marker={"symbol": "circle-open"},
+                    name=f"{name} – {rule}",
+                    line={"color": style.colour, "width": 2, "dash": "dash"},
+                    marker={**marker, "symbol": style.symbol + "-open"},
                     legendgroup=str(unit_id),
-                    hovertemplate="<b>"
-                    + name
-                    + "</b> %{x}: %{y:.2f}<br>"
-                    + labels.get("rule." + rule, rule)
-                    + "<extra></extra>",
+                    customdata=_values(agg, lang),
+                    hovertemplate="<b>" + name + "</b> %{x}: %{customdata}<br>" + rule + "<extra></extra>",
                 )
             )
-    for brk in breaks:
-        text = (
-            labels["break_units"]
-            if brk.kind == "units"
-            else labels["break_method"] + (f": {short_basis(brk.label)}" if brk.label else "")
-        )
-        fig.add_vline(
-            x=brk.year - 0.5,
-            line={"color": "#b2182b" if brk.kind == "units" else "#999", "dash": "dash", "width": 1.5},
-            annotation_text=text,
-            annotation_position="top left" if brk.kind == "units" else "top right",
-            annotation_font={"size": 10},
-        )
+    if official is not None and not official.empty:
+        _official_traces(fig, official, names, styles, labels, lang)
+    _break_marks(fig, breaks, labels)
     years = [int(y) for frame in (national, series) if frame is not None and not frame.empty for y in frame["year"]]
     # an explicit range: long break labels must not stretch the axis past the data (it reached 2029)
     marks = [b.year for b in breaks if years and b.year <= max(years)]
     x_range = [min(years + marks) - 0.6, max(years) + 0.6] if years else None
     fig.update_xaxes(dtick=1, tickformat="d", showgrid=False, title=labels.get("year", ""), range=x_range)
-    fig.update_yaxes(showgrid=True, gridcolor="#eee", title=labels.get("score", ""))
-    fig.update_layout(height=460, hovermode="closest")
-    return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)
+    fig.update_yaxes(showgrid=True, gridcolor=GRID_COLOUR, title=labels.get("score", ""))
+    fig.update_layout(hovermode="closest")
+    return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label, height=380)
 
 
-def profile_components_figure(
-    profile: pd.DataFrame,
-    *,
-    metric_labels: Mapping[str, str],
+def _official_traces(
+    fig: go.Figure,
+    official: pd.DataFrame,
+    names: Mapping[int, str],
+    styles: Mapping[int, UnitStyle],
     labels: Mapping[str, str],
-    title: str,
-    source: str,
     lang: str,
-    demo_label: str | None = None,
-) -> go.Figure:
-    """Each component in % of its maximum: the unit (bar) against the national average, the region's
-    average and the best unit (markers)."""
-    data = profile.iloc[::-1]
-    y = [metric_labels.get(m, m) for m in data["metric"]]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=data["value_pct"],
-            y=y,
-            orientation="h",
-            name=labels["unit"],
-            marker={"color": UNIT_COLOUR},
-            hovertemplate="%{y}<br>" + labels["unit"] + ": %{x:.2f}%<extra></extra>",
-        )
-    )
-    for column, key, colour, symbol in (
-        ("national_pct", "national", NATIONAL_COLOUR, "line-ns-open"),
-        ("region_pct", "region", REGION_COLOUR, "diamond"),
-        ("best_pct", "best", BEST_COLOUR, "star"),
-    ):
+) -> None:
+    """The published figures as printed: hollow markers, no line, one trace per unit, flags in the hover."""
+    for unit_id, group in official.dropna(subset=["score"]).groupby("unit_id", sort=False):
+        style = styles.get(int(unit_id)) or UnitStyle(SERIES_COLOURS[0], SERIES_SYMBOLS[0], "solid")
+        name = names.get(int(unit_id), str(unit_id))
+        shown = [
+            [fmt.number(s, lang), fmt.rank_text(r, None, lang), str(f or "")]
+            for s, r, f in zip(group["score"], group["rank"], group.get("flags", [""] * len(group)), strict=False)
+        ]
         fig.add_trace(
             go.Scatter(
-                x=data[column],
-                y=y,
+                x=group["year"],
+                y=group["score"],
                 mode="markers",
-                name=labels[key],
+                name=f"{name} – {labels['official']}",
                 marker={
-                    "color": colour,
-                    "size": 11 if symbol != "line-ns-open" else 18,
-                    "symbol": symbol,
-                    "line": {"width": 2, "color": colour},
+                    "symbol": style.symbol + "-open",
+                    "size": 13,
+                    "color": style.colour,
+                    "line": {"width": 2.5, "color": style.colour},
                 },
-                hovertemplate="%{y}<br>" + labels[key] + ": %{x:.2f}%<extra></extra>",
+                legendgroup="official",
+                customdata=shown,
+                hovertemplate=(
+                    f"<b>{name}</b> %{{x}} – {labels['official']}<br>{labels.get('score', '')}: %{{customdata[0]}}"
+                    f"<br>{labels.get('rank', '')}: %{{customdata[1]}}<br>%{{customdata[2]}}<extra></extra>"
+                ),
             )
         )
-    low = profile[["value_pct", "national_pct", "region_pct", "best_pct"]].min().min()
-    start = 0 if pd.isna(low) else max(0, math.floor((low - 5) / 10) * 10)
-    fig.update_xaxes(range=[start, 101], title=labels["pct_of_max"], showgrid=True, gridcolor="#eee")
-    fig.update_layout(height=max(300, 42 * len(y) + 150), barmode="overlay")
-    return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)
 
 
-def change_breakdown_figure(
-    changes: pd.DataFrame,
-    *,
-    total_change: float | None,
-    additive: bool,
-    metric_labels: Mapping[str, str],
-    labels: Mapping[str, str],
-    title: str,
-    source: str,
-    lang: str,
-    demo_label: str | None = None,
-) -> go.Figure:
-    """ "Why did my score change": a waterfall of component contributions when the components add up to the
-    index, otherwise a bar per component change (and the note says they do not add up)."""
-    data = changes.dropna(subset=["change"])
-    x = [metric_labels.get(m, m) for m in data["metric"]]
-    if additive and total_change is not None:
-        fig = go.Figure(
-            go.Waterfall(
-                orientation="h",
-                y=[*x, labels["total"]],
-                x=[*data["change"].tolist(), total_change],
-                measure=["relative"] * len(x) + ["total"],
-                increasing={"marker": {"color": "#1b7837"}},
-                decreasing={"marker": {"color": "#b2182b"}},
-                totals={"marker": {"color": NATIONAL_COLOUR}},
-                connector={"line": {"color": "#bbb"}},
-                hovertemplate="%{y}: %{x:+.2f}<extra></extra>",
-            )
+def _break_marks(fig: go.Figure, breaks: Sequence[Break], labels: Mapping[str, str]) -> None:
+    for brk, row in zip(breaks, break_label_rows(breaks), strict=True):
+        text = (
+            labels["break_units"]
+            if brk.kind == "units"
+            else labels["break_method"] + (f": {short_basis(brk.label)}" if brk.label else "")
         )
-    else:
-        colours = ["#1b7837" if v >= 0 else "#b2182b" for v in data["change"]]
-        fig = go.Figure(
-            go.Bar(
-                y=x,
-                x=data["change"],
-                orientation="h",
-                marker={"color": colours},
-                hovertemplate="%{y}: %{x:+.2f}<extra></extra>",
-            )
+        colour = BEST_COLOUR if brk.kind == "units" else "#595959"
+        fig.add_vline(x=brk.year - 0.5, line={"color": colour, "dash": "dash", "width": 1.5})
+        fig.add_annotation(
+            x=brk.year - 0.5,
+            xref="x",
+            y=1 - 0.09 * row,
+            yref="paper",
+            yanchor="top",
+            xanchor="left",
+            xshift=3,
+            text=text,
+            showarrow=False,
+            font={"size": 10, "color": colour},
+            bgcolor="rgba(255,255,255,0.85)",
         )
-    fig.add_vline(x=0, line={"color": "#666", "width": 1})
-    fig.update_xaxes(title=labels["change"], showgrid=True, gridcolor="#eee", zeroline=False)
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=max(300, 40 * (len(x) + 1) + 140), showlegend=False)
-    return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)
 
 
 def region_figure(
@@ -392,93 +323,40 @@ def region_figure(
     lang: str,
     demo_label: str | None = None,
 ) -> go.Figure:
-    """Region averages as bars with their change from last year in the hover, national average as a line."""
+    """Region averages as bars (value printed beside each bar) with their change from last year in the hover,
+    national average as a line; ``labels["value"]`` names the axis with its unit."""
     change = regions["change"] if "change" in regions else pd.Series([None] * len(regions))
+    shown = [fmt.number(v, lang) for v in regions["value"]]
     fig = go.Figure(
         go.Bar(
             x=regions["value"],
-            y=list(names),
+            y=[wrap(str(n), 28) for n in names],
             orientation="h",
             marker={"color": REGION_COLOUR},
-            customdata=[[c] for c in change],
-            text=[_fmt(v) for v in regions["value"]],
+            customdata=[[s, fmt.signed(c, lang)] for s, c in zip(shown, change, strict=False)],
+            text=shown,
             textposition="outside",
-            hovertemplate="%{y}: %{x:.2f}<br>" + labels["change"] + ": %{customdata[0]:+.2f}<extra></extra>",
+            textfont={"color": "#1f1f1f"},
+            cliponaxis=False,
+            hovertemplate="%{y}: %{customdata[0]}<br>" + labels["change"] + ": %{customdata[1]}<extra></extra>",
         )
     )
     if national is not None:
-        fig.add_vline(x=national, line={"color": NATIONAL_COLOUR, "dash": "dot"}, annotation_text=labels["national"])
-    low = regions["value"].min()
-    fig.update_xaxes(range=[max(0, (low if pd.notna(low) else 0) - 10), 100], showgrid=True, gridcolor="#eee")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=120 + 45 * len(regions), showlegend=False)
-    fig.update_traces(texttemplate="%{x:.2f}")
-    return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)
-
-
-def small_multiples_figure(
-    data: pd.DataFrame,
-    *,
-    unit_names: Mapping[int, str],
-    metric_labels: Mapping[str, str],
-    national: Mapping[str, float],
-    labels: Mapping[str, str],
-    title: str,
-    source: str,
-    lang: str,
-    demo_label: str | None = None,
-    columns: int = 3,
-) -> go.Figure:
-    """One small panel per metric with a bar per selected unit (same colour per unit in every panel) and
-    the national value as a dotted line. ``data``: ``unit_id``, ``metric``, ``pct`` (% of maximum)."""
-    metrics = list(dict.fromkeys(data["metric"]))
-    rows = max(1, math.ceil(len(metrics) / columns))
-    fig = make_subplots(
-        rows=rows,
-        cols=min(columns, max(1, len(metrics))),
-        subplot_titles=[metric_labels.get(m, m) for m in metrics],
-        shared_yaxes=True,
-        vertical_spacing=0.12 if rows > 1 else 0.2,
-    )
-    unit_ids = list(dict.fromkeys(data["unit_id"]))
-    for k, metric in enumerate(metrics):
-        r, c = divmod(k, columns)
-        sub = data[data["metric"] == metric].set_index("unit_id")
-        for i, unit_id in enumerate(unit_ids):
-            value = sub["pct"].get(unit_id)
-            fig.add_trace(
-                go.Bar(
-                    x=[unit_names.get(int(unit_id), str(unit_id))],
-                    y=[value],
-                    name=unit_names.get(int(unit_id), str(unit_id)),
-                    marker={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
-                    showlegend=k == 0,
-                    legendgroup=str(unit_id),
-                    hovertemplate="%{x}: %{y:.2f}%<extra>" + metric_labels.get(metric, metric)[:40] + "</extra>",
-                ),
-                row=r + 1,
-                col=c + 1,
-            )
-        if metric in national:
-            fig.add_hline(
-                y=national[metric], line={"color": NATIONAL_COLOUR, "dash": "dot", "width": 1}, row=r + 1, col=c + 1
-            )
-    fig.update_xaxes(showticklabels=False)
-    low = data["pct"].min()
-    fig.update_yaxes(range=[max(0, (low if pd.notna(low) else 0) - 10), 100], showgrid=True, gridcolor="#eee")
-    fig.update_annotations(font={"size": 11})
-    fig.update_layout(height=260 * rows + 120, bargap=0.15)
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="lines",
-            name=labels["national_line"],
-            line={"color": NATIONAL_COLOUR, "dash": "dot", "width": 1},
-            showlegend=True,
+        fig.add_vline(
+            x=national,
+            line={"color": NATIONAL_COLOUR, "dash": "dot", "width": 1.5},
+            annotation_text=f"{labels['national']}: {fmt.number(national, lang)}",
+            annotation_position="bottom right",
+            annotation_font={"size": 11, "color": NATIONAL_COLOUR},
         )
-    )
-    return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)
+    low, high = regions["value"].min(), regions["value"].max()
+    start = max(0.0, (low if pd.notna(low) else 0.0) - 10)
+    # room for the printed value beyond the longest bar (about 6 % of the span)
+    end = max(100.0, (high if pd.notna(high) else 0.0) + 0.06 * (100.0 - start))
+    fig.update_xaxes(range=[start, end], showgrid=True, gridcolor=GRID_COLOUR, title=labels.get("value", ""))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(showlegend=False)
+    return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label, height=80 + 45 * len(regions))
 
 
 def group_count_figure(
@@ -490,17 +368,26 @@ def group_count_figure(
     lang: str,
     demo_label: str | None = None,
 ) -> go.Figure:
+    """Units per group: colour by lightness, a fill pattern per group and the count printed on each bar, so
+    groups are told apart without hue; ``labels["count"]`` names the axis."""
     keys = [k for k in ("A", "B", "C", "other") if k in groups]
     fig = go.Figure(
         go.Bar(
             x=[labels.get(f"group_{k}", k) for k in keys],
             y=[groups[k] for k in keys],
-            marker={"color": [GROUP_COLOURS.get(k, GROUP_COLOURS[None]) for k in keys]},
+            marker={
+                "color": [GROUP_COLOURS.get(k, GROUP_COLOURS[None]) for k in keys],
+                "line": {"color": "#1f1f1f", "width": 1},
+                "pattern": {"shape": [GROUP_PATTERNS.get(k, "") for k in keys], "fgcolor": "#1f1f1f", "size": 8},
+            },
             text=[str(groups[k]) for k in keys],
             textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{x}: %{y}<extra></extra>",
         )
     )
-    fig.update_layout(height=300, showlegend=False)
-    fig.update_yaxes(showgrid=True, gridcolor="#eee")
-    return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label)
+    top = max(groups.values(), default=0)
+    fig.update_layout(showlegend=False)
+    fig.update_yaxes(showgrid=True, gridcolor=GRID_COLOUR, title=labels.get("count", ""), range=[0, top * 1.15 + 1])
+    fig.update_xaxes(tickfont={"color": MUTED_TEXT})
+    return decorate(fig, title=title, source=source, lang=lang, demo_label=demo_label, height=260)

@@ -1,10 +1,17 @@
 """Folium choropleth of provinces (63 up to 2024, 34 from 2025), without internet tiles.
 
 :func:`classify` gives every province a colour, either by group (A/B/C as published) or by quantile of the
-score, and a distinct no-data style (white with a dashed border, never a colour of the scale).
+score, and a distinct no-data style (white with a dashed border, never a colour of the scale);
+:func:`~dashboards.components.official_map.classify_official` colours the official record layer.
 :func:`province_map` builds the map: the simplified boundaries (with the Hoàng Sa and Trường Sa islets
-inside Đà Nẵng and Khánh Hòa), a labelled marker for each archipelago, and a tooltip per province with its
-score, rank out of N and change. The GeoJSON passed in is never modified.
+inside Đà Nẵng and Khánh Hòa), a labelled marker for each archipelago, and a tooltip per province. The GeoJSON
+passed in is never modified.
+
+Accessible without a mouse or colour: every province is a button in the tab order with its name and figures
+as accessible name; Enter or Space opens its profile (the same message a click sends); focus shows its
+tooltip. On a touch screen the first tap on a province shows its figures and a second tap opens the profile,
+so figures can be browsed. Fills differ in lightness (chart_style.py); the sea is striped, so no fill can be
+taken for it; zoom buttons speak the reader's language.
 """
 
 from __future__ import annotations
@@ -17,12 +24,19 @@ import folium
 import numpy as np
 import pandas as pd
 
-GROUP_FILL = {"A": "#1b7837", "B": "#7fbf7b", "C": "#f1a340"}
-OTHER_FILL = "#bdbdbd"
-QUANTILE_FILL = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+from dashboards.components.chart_style import GROUP_COLOURS, QUANTILE_COLOURS
+from dashboards.components.map_controls import Access, Zoom
+
+GROUP_FILL = {g: c for g, c in GROUP_COLOURS.items() if g is not None}
+OTHER_FILL = "#8c6bb1"
+QUANTILE_FILL = list(QUANTILE_COLOURS)
+#: official layer: published rank in fifths of the list, best darkest; a score printed without a rank
+RANK_FILL = list(reversed(QUANTILE_COLOURS))
+SCORE_ONLY_FILL = "#9e9ac8"
 NO_DATA_FILL = "#ffffff"
-NO_DATA_BORDER = "#7f7f7f"
-SEA = "#eaf2f8"
+NO_DATA_BORDER = "#595959"
+BORDER = "#3d3d3d"
+SEA = "repeating-linear-gradient(135deg, #d6e4ef 0 4px, #f2f7fb 4px 10px)"
 VIEW_BOUNDS = [[8.2, 102.2], [23.4, 115.2]]  # mainland plus Hoàng Sa and Trường Sa
 # Leaflet is served by the app itself (dashboards/static, Streamlit static serving), never from a CDN: the
 # map must work on an intranet. The path is relative to the component's iframe (<base>/component/<name>/).
@@ -105,9 +119,11 @@ def tooltips(
     unranked: str,
     not_comparable: str,
     comparable: bool,
+    open_hint: str = "",
 ) -> dict[str, dict[str, str]]:
     """Tooltip texts per province code from the map view's table (``code``, names, ``value``, ``rank``,
-    ``tied``, ``change``, ``basis``, ``grp``); a province on the map without a published figure says so."""
+    ``tied``, ``change``, ``basis``, ``grp``), plus ``aria``, the province's accessible name (name, figures
+    and ``open_hint``); a province on the map without a published figure says so."""
     from backend.published import fmt
 
     name = "name_vi" if lang == "vi" else "name_en"
@@ -124,13 +140,26 @@ def tooltips(
             else (not_comparable if row.get("basis") == "merged" else missing_change),
             "group": str(row["grp"]) if isinstance(row.get("grp"), str) else fmt.DASH,
         }
+    fill_missing(out, geojson, lang, no_data)
+    for tip in out.values():
+        tip["aria"] = ", ".join(v for k, v in tip.items() if k in ("label", "score", "rank") and v) + (
+            f". {open_hint}" if open_hint else ""
+        )
+    return out
+
+
+def fill_missing(
+    out: dict[str, dict[str, str]], geojson: Mapping[str, Any], lang: str, no_data: str, extra: Sequence[str] = ()
+) -> None:
+    from backend.published import fmt
+
     for feature in geojson["features"]:
         props = feature["properties"]
         code = str(props["code"])
         if code not in out:
             label = str(props["name_vi" if lang == "vi" else "name_en"])
             out[code] = {"label": label, "score": no_data, "rank": fmt.DASH, "change": fmt.DASH, "group": fmt.DASH}
-    return out
+            out[code].update({k: fmt.DASH for k in extra})
 
 
 def with_properties(geojson: Mapping[str, Any], properties: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -154,6 +183,7 @@ def province_map(
     archipelagos: Sequence[Mapping[str, Any]],
     lang: str,
     height: int = 640,
+    zoom_titles: tuple[str, str] = ("Zoom in", "Zoom out"),
 ) -> folium.Map:
     """The choropleth: no tile layer, fitted to the mainland and both archipelagos."""
     fmap = folium.Map(
@@ -161,7 +191,7 @@ def province_map(
         zoom_start=5,
         tiles=None,
         control_scale=False,
-        zoom_control=True,
+        zoom_control=False,
         scrollWheelZoom=False,
         prefer_canvas=False,
         attribution_control=False,
@@ -176,7 +206,14 @@ def province_map(
     # only Leaflet itself is needed (no jQuery, Bootstrap or icon fonts from CDNs)
     fmap.default_js = list(LOCAL_JS)
     fmap.default_css = list(LOCAL_CSS)
-    fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
+    fmap.get_root().header.add_child(
+        folium.Element(
+            f"<style>.leaflet-container{{background:{SEA};}}"
+            ".prov:focus,.prov:focus-visible{outline:none;stroke:#000;stroke-width:3px;stroke-dasharray:none;}"
+            ".leaflet-tooltip{color:#1f1f1f;}</style>"
+        )
+    )
+    Zoom(*zoom_titles).add_to(fmap)
     data = with_properties(geojson, tooltips)
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -193,22 +230,23 @@ def province_map(
             }
         return {
             "fillColor": fill,
-            "color": "#ffffff",
-            "weight": 0.8,
-            "fillOpacity": 0.92,
+            "color": BORDER,
+            "weight": 0.6,
+            "fillOpacity": 1.0,
             "className": f"prov prov-{code}",
         }
 
-    folium.GeoJson(
+    layer = folium.GeoJson(
         data,
         name="provinces",
         style_function=style,
-        highlight_function=lambda _f: {"weight": 2.5, "color": "#222222"},
+        highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(
             fields=list(tooltip_fields), aliases=list(tooltip_aliases), sticky=True, labels=True
         ),
         zoom_on_click=False,
     ).add_to(fmap)
+    Access().add_to(layer)
     for place in archipelagos:
         name = place["name_vi"] if lang == "vi" else place["name_en"]
         # labels east of the Paracels would leave the fitted view: write them to the left of their point.
@@ -217,7 +255,7 @@ def province_map(
         folium.CircleMarker(
             location=[place["lat"], place["lon"]],
             radius=2,
-            color="#555555",
+            color="#333333",
             fill=True,
             tooltip=name,
         ).add_to(fmap)
@@ -225,8 +263,8 @@ def province_map(
             location=[place["lat"], place["lon"]],
             icon=folium.DivIcon(
                 html=(
-                    f'<div style="position:absolute;{side};top:-14px;font-size:10px;color:#333;white-space:nowrap;'
-                    f'font-family:Arial,sans-serif">{name}</div>'
+                    f'<div style="position:absolute;{side};top:-14px;font-size:11px;color:#1f1f1f;white-space:nowrap;'
+                    f'font-family:Arial,sans-serif;background:rgba(255,255,255,0.8)">{name}</div>'
                 ),
                 icon_size=(1, 1),
             ),
@@ -236,14 +274,15 @@ def province_map(
 
 
 def legend_html(items: Sequence[LegendItem], title: str) -> str:
-    """A small HTML legend (rendered by the page beside the map)."""
+    """A small HTML legend (rendered by the page beside the map): swatch and text per class; no data has a
+    dashed border (told apart without colour)."""
     parts = [f'<div class="map-legend" role="list" aria-label="{title}"><b>{title}</b><br>']
     for item in items:
-        border = f"1px dashed {NO_DATA_BORDER}" if item.no_data else "1px solid #999"
+        border = f"2px dashed {NO_DATA_BORDER}" if item.no_data else f"1px solid {BORDER}"
         parts.append(
             '<span role="listitem" style="display:inline-flex;align-items:center;margin:2px 12px 2px 0">'
-            f'<span style="display:inline-block;width:16px;height:12px;background:{item.colour};border:{border};'
-            f'margin-right:6px"></span>{item.label}</span>'
+            f'<span aria-hidden="true" style="display:inline-block;width:18px;height:13px;background:{item.colour};'
+            f'border:{border};margin-right:6px"></span>{item.label}</span>'
         )
     parts.append("</div>")
     return "".join(parts)
@@ -282,6 +321,7 @@ def choropleth(
         unranked=tr("rankings.not_ranked"),
         not_comparable=tr("map.change_not_comparable"),
         comparable=comparable,
+        open_hint=tr("map.enter_opens"),
     )
     fields = ["label", "score", "rank", "change"] + (["group"] if has_groups else [])
     aliases = [
@@ -292,6 +332,13 @@ def choropleth(
         tr("map.tip.group"),
     ][: len(fields)]
     fmap = province_map(
-        geojson, colours, tips, tooltip_fields=fields, tooltip_aliases=aliases, archipelagos=archipelagos, lang=lang
+        geojson,
+        colours,
+        tips,
+        tooltip_fields=fields,
+        tooltip_aliases=aliases,
+        archipelagos=archipelagos,
+        lang=lang,
+        zoom_titles=(tr("map.zoom_in"), tr("map.zoom_out")),
     )
     return fmap, legend

@@ -1,11 +1,13 @@
-"""Table builders: read-model frames in, display frames with localised headers out, plus a Styler that shows
-numbers in the reader's format while the cells stay numeric (sortable). Pure (no Streamlit, no I/O), no rule:
-ranks, ties and changes arrive decided by the read model.
+"""Table builders: read-model frames in, ``(frame, formats)`` out: the data with localised headers (numbers
+stay numbers: downloads, sorting) and a formatter per column that gives each value as the reader sees it
+(``84,38``, ``+1,32``, ``=5``, "not ranked"). :func:`shown` applies them: that text is what the screen shows
+and what screen readers get (dashboards/views.py ``table``). Pure (no Streamlit, no I/O), no rule: ranks, ties
+and changes arrive decided by the read model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -13,20 +15,43 @@ import pandas as pd
 from backend.i18n import t
 from backend.published import fmt
 
-
-def _styler(
-    frame: pd.DataFrame, formats: Mapping[str, Any], tie_rows: Sequence[int], rank_col: str, unranked: str
-) -> Any:
-    usable = {c: f for c, f in formats.items() if c in frame.columns}
-    styler = frame.style.format(usable, na_rep=fmt.DASH).hide(axis="index")
-    if tie_rows and rank_col in frame:
-        styler = styler.format(
-            lambda v: f"={int(v)}" if pd.notna(v) else unranked, subset=pd.IndexSlice[list(tie_rows), [rank_col]]
-        )
-    return styler
+Formatter = Callable[[Any], str]
 
 
-def unit_list(frame: pd.DataFrame, lang: str, *, with_change: bool) -> tuple[pd.DataFrame, Any]:
+def shown(frame: pd.DataFrame, formats: Mapping[str, Formatter], *, keep_missing: bool = False) -> pd.DataFrame:
+    """The frame as the reader sees it: every column in ``formats`` turned into its formatted text (a formatter
+    gives the text of a missing value too). ``keep_missing``: missing values stay missing (``None``)."""
+    out = frame.copy()
+    for column, formatter in formats.items():
+        if column in out:
+            out[column] = pd.Series(
+                [None if keep_missing and fmt.is_missing(v) else formatter(v) for v in out[column]],
+                index=out.index,
+                dtype=object,
+            )
+    return out
+
+
+def rank_formatter(ranks: pd.Series, tied: Sequence[bool], unranked: str) -> Formatter:
+    """Rank cells as shown: ``=5`` for a shared rank, ``unranked`` for a unit without one (a tie is a property
+    of the rank value, so one formatter serves every row)."""
+    shared = {int(r) for r, flag in zip(ranks, tied, strict=False) if flag and not fmt.is_missing(r)}
+    return lambda v: unranked if fmt.is_missing(v) else (f"={int(v)}" if int(v) in shared else str(int(v)))
+
+
+def _number(lang: str) -> Formatter:
+    return lambda v: fmt.number(v, lang)
+
+
+def _signed(lang: str) -> Formatter:
+    return lambda v: fmt.signed(v, lang)
+
+
+def _arrow(v: Any) -> str:
+    return fmt.rank_change_arrow(v) or fmt.DASH
+
+
+def unit_list(frame: pd.DataFrame, lang: str, *, with_change: bool) -> tuple[pd.DataFrame, dict[str, Formatter]]:
     """A short list of units (top, bottom, risers, fallers): rank, name, score, change, rank change."""
     name = "name_vi" if lang == "vi" else "name_en"
     rank, score = t("rankings.col.rank", lang), t("rankings.col.score", lang)
@@ -38,13 +63,12 @@ def unit_list(frame: pd.DataFrame, lang: str, *, with_change: bool) -> tuple[pd.
         data[change] = frame["change"].astype("float64")
         data[move] = frame["rank_change"].astype("Float64")
     formats = {
-        rank: lambda v: fmt.DASH if pd.isna(v) else str(int(v)),
-        score: lambda v: fmt.number(v, lang),
-        change: lambda v: fmt.signed(v, lang),
-        move: lambda v: fmt.rank_change_arrow(v) if pd.notna(v) else fmt.DASH,
+        rank: rank_formatter(data[rank], list(frame["tied"]), fmt.DASH),
+        score: _number(lang),
+        change: _signed(lang),
+        move: _arrow,
     }
-    ties = [i for i, flag in enumerate(frame["tied"]) if flag]
-    return data, _styler(data, formats, ties, rank, fmt.DASH)
+    return data, formats
 
 
 def ranking_table(
@@ -55,7 +79,7 @@ def ranking_table(
     region_names: Mapping[str, str],
     show_change: bool,
     show_rank_change: bool,
-) -> tuple[pd.DataFrame, Any]:
+) -> tuple[pd.DataFrame, dict[str, Formatter]]:
     """The rankings table: rank (``=5`` for ties, "not ranked"), rank change (arrows), name, region, score,
     change, interval, rank range, group, then one column per component (code, label)."""
     tr = lambda key: t(key, lang)  # noqa: E731
@@ -84,31 +108,70 @@ def ranking_table(
         if code in table:
             data[label] = table[code]
     frame = pd.DataFrame(data)
-    not_ranked = tr("rankings.not_ranked")
-    number = lambda v: fmt.number(v, lang)  # noqa: E731
-    formats: dict[str, Any] = {
-        col_rank: lambda v: not_ranked if pd.isna(v) else str(int(v)),
+    number = _number(lang)
+    formats: dict[str, Formatter] = {
+        col_rank: rank_formatter(frame[col_rank], list(table["sort_tied"]), tr("rankings.not_ranked")),
         col_score: number,
-        col_change: lambda v: fmt.signed(v, lang),
+        col_change: _signed(lang),
         col_low: number,
         col_high: number,
-        col_move: lambda v: fmt.rank_change_arrow(v) if pd.notna(v) else fmt.DASH,
+        col_move: _arrow,
         **{label: number for _, label in components},
     }
-    ties = [i for i, flag in enumerate(table["sort_tied"]) if flag]
-    return frame, _styler(frame, formats, ties, col_rank, not_ranked)
+    return frame, {c: f for c, f in formats.items() if c in frame.columns}
 
 
-def number_table(frame: pd.DataFrame, lang: str, columns: Sequence[str], *, signed: Sequence[str] = ()) -> Any:
-    """A Styler showing ``columns`` as numbers (and ``signed`` ones with their sign) in the reader's format."""
-    formats: dict[str, Any] = {c: (lambda v: fmt.number(v, lang)) for c in columns}
-    formats.update({c: (lambda v: fmt.signed(v, lang)) for c in signed})
-    return _styler(frame, formats, (), "", "")
+def number_formats(lang: str, columns: Sequence[str], *, signed: Sequence[str] = ()) -> dict[str, Formatter]:
+    """Formatters showing ``columns`` as numbers (``signed`` ones with their sign) in the reader's format."""
+    formats: dict[str, Formatter] = {c: _number(lang) for c in columns}
+    formats.update({c: _signed(lang) for c in signed})
+    return formats
+
+
+def component_summary(
+    components: pd.DataFrame, metrics: Sequence[Any], lang: str, previous_year: int | None
+) -> tuple[pd.DataFrame, dict[str, Formatter]]:
+    """The national value of each component, its maximum, % of maximum and change, as shown."""
+    labels = {m.code: m.label(lang) for m in metrics}
+    change = t("common.change_from", lang, prev=previous_year or "–")
+    frame = pd.DataFrame(
+        {
+            t("common.component", lang): components["metric"].map(labels),
+            t("overview.national_value", lang): components["value"],
+            t("common.max", lang): components["max_value"],
+            t("common.pct_of_max", lang): components["pct"],
+            change: components["change"],
+        }
+    )
+    numbers = [t("overview.national_value", lang), t("common.max", lang), t("common.pct_of_max", lang)]
+    return frame, number_formats(lang, numbers, signed=[change])
+
+
+def region_values(regions: pd.DataFrame, names: Sequence[str], lang: str) -> pd.DataFrame:
+    """The values of the region chart as shown (its text alternative)."""
+    return pd.DataFrame(
+        {
+            t("rankings.col.region", lang): list(names),
+            t("rankings.col.score", lang): [fmt.number(v, lang) for v in regions["value"]],
+            t("rankings.col.change", lang): [
+                fmt.signed(v, lang) for v in (regions["change"] if "change" in regions else [None] * len(regions))
+            ],
+        }
+    )
+
+
+def change_values(changes: pd.DataFrame, labels: Mapping[str, str], lang: str, total: Any = None) -> pd.DataFrame:
+    """The values of the "why did the score change" chart as shown: each component's own change."""
+    data = changes.dropna(subset=["change"])
+    rows = [(labels.get(m, m), fmt.signed(v, lang)) for m, v in zip(data["metric"], data["change"], strict=False)]
+    if total is not None:
+        rows.append((t("profile.total_change", lang), fmt.signed(total, lang)))
+    return pd.DataFrame(rows, columns=[t("common.component", lang), t("rankings.col.change", lang)])
 
 
 def profile_table(
     profile: pd.DataFrame, lang: str, labels: Mapping[str, str], best_names: Mapping[int, str]
-) -> tuple[pd.DataFrame, Any]:
+) -> tuple[pd.DataFrame, dict[str, Formatter]]:
     """A unit's components against the national figure, its region and the best unit, with its rank."""
     tr = lambda key: t(key, lang)  # noqa: E731
     value, best = tr("profile.value"), tr("profile.best")
@@ -131,12 +194,12 @@ def profile_table(
             ],
         }
     )
-    return frame, number_table(frame, lang, numbers)
+    return frame, number_formats(lang, numbers)
 
 
 def history_table(
     history: pd.DataFrame, lang: str, names: Mapping[int, str], index_name: str
-) -> tuple[pd.DataFrame, Any]:
+) -> tuple[pd.DataFrame, dict[str, Formatter]]:
     """A unit's figures over the years and those of its predecessors (marked as such), newest first."""
     year, unit = t("common.year", lang), t("profile.unit_col", lang)
     rows = [
@@ -151,14 +214,15 @@ def history_table(
         for rec in history.to_dict("records")
     ]
     frame = pd.DataFrame(rows, columns=[year, unit, index_name, t("profile.rank", lang)])
-    return frame, number_table(frame, lang, [index_name])
+    return frame, {year: str, **number_formats(lang, [index_name])}
 
 
 def trend_table(
     national: pd.DataFrame, series: pd.DataFrame, names: Mapping[int, str], lang: str
-) -> tuple[pd.DataFrame, Any]:
+) -> tuple[pd.DataFrame, dict[str, Formatter]]:
     """The numbers behind a trend chart: one row per year, the national figure, then per unit its value and
-    a ``*`` column marking years aggregated from predecessors; missing values read "not comparable"."""
+    a ``*`` column marking years aggregated from predecessors; a missing value is "no figure / not
+    comparable" (shown as a dash, explained under the table)."""
     year, nat = t("common.year", lang), t("common.national", lang)
     wide = national.rename(columns={"value": nat, "year": year})[[year, nat]]
     for unit, group in series.groupby("unit_id", sort=False):
@@ -167,15 +231,15 @@ def trend_table(
         marks = group.set_index("year")["source"].map(lambda s: "*" if s == "aggregate" else "")
         wide[column + " *"] = wide[year].map(marks).fillna("")
     values = [c for c in wide.columns if c != year and not str(c).endswith(" *")]
-    number = lambda v: fmt.number(v, lang)  # noqa: E731
-    styler = wide.style.format({c: number for c in values}, na_rep=t("trends.not_comparable_cell", lang))
-    return wide, styler.hide(axis="index")
+    return wide, {year: str, **number_formats(lang, values)}
 
 
-def map_ranking(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+def map_ranking(table: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, Formatter]]:
     """The ranking beside the map: rank, name, value of the figure shown, best first."""
     frame = pd.DataFrame({"rank": table["rank"], "name": table[f"name_{lang}"], "value": table["value"]})
-    return frame.sort_values(["rank", "value"], ascending=[True, False], na_position="last").reset_index(drop=True)
+    frame = frame.sort_values(["rank", "value"], ascending=[True, False], na_position="last").reset_index(drop=True)
+    tied = [bool(x) for x in frame["rank"].duplicated(keep=False) & frame["rank"].notna()]
+    return frame, {"rank": rank_formatter(frame["rank"], tied, fmt.DASH), "value": _number(lang)}
 
 
 def map_screen(table: pd.DataFrame, lang: str, has_groups: bool) -> pd.DataFrame:
@@ -192,3 +256,23 @@ def map_screen(table: pd.DataFrame, lang: str, has_groups: bool) -> pd.DataFrame
         }
     )
     return frame.sort_values(tr("rankings.col.code"))
+
+
+def html_table(display: pd.DataFrame, caption: str, *, numeric: Sequence[str] = ()) -> str:
+    """A static, accessible HTML table of a display frame (strings as shown): caption, column headers with
+    ``scope``, the first column as row headers, numbers right-aligned."""
+    from html import escape
+
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in display.columns)
+    rows = []
+    for record in display.itertuples(index=False):
+        cells = []
+        for i, (column, value) in enumerate(zip(display.columns, record, strict=True)):
+            text = "" if fmt.is_missing(value) else escape(str(value))
+            align = ' style="text-align:right"' if column in numeric else ""
+            cells.append(f'<th scope="row">{text}</th>' if i == 0 else f"<td{align}>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

@@ -31,7 +31,8 @@ def test_every_page_renders_in_both_languages(public_store, page: str, lang: str
     at = run_page(page, lang=lang, year="2024", index="par")
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    headers = [h.value for h in at.header]
+    headers = [h.value for h in at.title]  # the page title is the page's one h1 (issue 10, point 10)
+    assert len(headers) == 1, headers
     expected = HEADERS[page][0 if lang == "vi" else 1]
     assert any(expected in h for h in headers), headers
     text = page_text(at)
@@ -60,7 +61,7 @@ def test_numbers_use_the_language_format(public_store, lang: str, pattern: str) 
 def test_url_state_is_read_and_written(public_store) -> None:
     at = run_page("rankings", lang="en", index="sipas", year="2024")
     assert not at.exception
-    assert any("SIPAS (satisfaction index) 2024 rankings" in h.value for h in at.header)
+    assert any("SIPAS (satisfaction index) 2024 rankings" in h.value for h in at.title)
     params = dict(at.query_params)
     assert params["lang"] == ["en"] or params["lang"] == "en"
     flat = {k: (v[0] if isinstance(v, list) else v) for k, v in params.items()}
@@ -76,10 +77,10 @@ def test_invalid_url_values_fall_back_to_defaults(public_store) -> None:
 
 def test_language_switch(public_store) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
-    assert any("Chỉ số CCHC (PAR INDEX) năm 2025" in h.value for h in at.header)
+    assert any("Chỉ số CCHC (PAR INDEX) năm 2025" in h.value for h in at.title)
     at.segmented_control(key="lang").set_value("en").run()
     assert not at.exception
-    assert any("PAR INDEX 2025: Provinces" in h.value for h in at.header)
+    assert any("PAR INDEX 2025: Provinces" in h.value for h in at.title)
     flat = {k: (v[0] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
     assert flat["lang"] == "en"
 
@@ -94,7 +95,7 @@ def test_year_choices_are_published_years_only(public_store) -> None:
 
 def test_map_counts_63_then_34_provinces(public_store) -> None:
     for year, count in (("2024", 63), ("2025", 34)):
-        at = run_page("map", year=year)
+        at = run_page("map", year=year, layer="results")  # 2024 opens on the official layer (issue 10, point 5)
         assert not at.exception
         captions = " ".join(c.value for c in at.caption)
         assert f"{count} tỉnh, thành phố theo danh sách đơn vị hành chính của năm {year}" in captions
@@ -151,7 +152,7 @@ def test_profile_follows_a_unit_across_the_merger(public_store) -> None:
     at = run_page("province", year="2025", unit="province_63:15", lang="vi")
     assert not at.exception
     assert any("Yên Bái" in i.value and "Lào Cai" in i.value for i in at.info)
-    assert any(h.value.startswith("Lào Cai:") for h in at.header)
+    assert any(h.value.startswith("Lào Cai:") for h in at.title)
     history = dataframes(at)[-1]
     assert history["Đơn vị"].str.contains("tiền thân").any()  # predecessors' history shown as such
 

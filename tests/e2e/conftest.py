@@ -22,6 +22,12 @@ import pytest
 
 from backend.settings import REPO_ROOT
 
+# the map's frame: Streamlit names it after the component; the page-head script gives it a title a screen reader
+# can announce, in the page's language (issue 10, point 10)
+MAP_FRAME = (
+    'iframe[title="streamlit_folium.st_folium"], iframe[title="Bản đồ tương tác các tỉnh, thành phố"], '
+    'iframe[title="Interactive map of the provinces"]'
+)
 CHROMIUM = os.environ.get("PAR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",

@@ -32,7 +32,7 @@ from backend.publication.release import Folders, prepare_release, release_due
 from backend.published import fmt, store
 from backend.services.workflow import transition
 from tests.conftest import clear_caches
-from tests.e2e.axe import serious_violations
+from tests.e2e.axe import blocking, describe, violations
 from tests.e2e.conftest import wait_ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("front")]
@@ -248,9 +248,9 @@ def test_kit_pages_pass_axe(released: Served, browser: Any, page_path: str) -> N
     page = context.new_page()
     page.goto(f"{released.base}/releases/{released.kit_path}/{page_path}")
     assert page.locator("h1").count() == 1
-    found = serious_violations(page)
+    found = blocking(violations(page))
     context.close()
-    assert found == []
+    assert not found, describe(found)
 
 
 def test_kit_works_offline_from_files(released: Served, page: Any) -> None:

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import MAP_FRAME, wait_ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("public_browser")]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def open_map(page: Any, base: str, year: int) -> Any:
@@ -52,7 +51,7 @@ def test_click_on_a_province_opens_its_profile(page: Any, public_server: str) ->
             break
         except Exception:  # retry once the map has settled
             continue
-    page.wait_for_selector("h2:has-text('Gia Lai')", timeout=30_000)
+    page.wait_for_selector("h1:has-text('Gia Lai')", timeout=30_000)  # page titles are h1 (issue 10)
     assert re.search(r"unit=province_63(%3A|:)64", page.url)
     assert "year=2024" in page.url
 
@@ -60,17 +59,18 @@ def test_click_on_a_province_opens_its_profile(page: Any, public_server: str) ->
 def test_language_switch(page: Any, public_server: str) -> None:
     page.goto(f"{public_server}/rankings?year=2024")
     wait_ready(page)
-    page.wait_for_selector("h2:has-text('Xếp hạng Chỉ số CCHC (PAR INDEX) năm 2024')")
+    page.wait_for_selector("h1:has-text('Xếp hạng Chỉ số CCHC (PAR INDEX) năm 2024')")
     page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
-    page.wait_for_selector("h2:has-text('PAR INDEX 2024 rankings: Provinces')", timeout=30_000)
+    page.wait_for_selector("h1:has-text('PAR INDEX 2024 rankings: Provinces')", timeout=30_000)
     page.wait_for_function("() => location.search.includes('lang=en')", timeout=10_000)
     assert page.get_by_text("DEMO DATA.").count() >= 1
 
 
 def test_download_csv_of_the_rankings(page: Any, public_server: str) -> None:
-    page.goto(f"{public_server}/rankings?year=2024&lang=en")
+    # the computed ranking: 2024 opens on the official layer, its own download (issue 10, point 5)
+    page.goto(f"{public_server}/rankings?year=2024&lang=en&layer=results")
     wait_ready(page)
-    page.wait_for_selector("h2:has-text('PAR INDEX 2024 rankings')")
+    page.wait_for_selector("h1:has-text('PAR INDEX 2024 rankings')")
     with page.expect_download(timeout=30_000) as info:
         page.get_by_role("button", name="CSV (on screen)").click()
     download = info.value
@@ -82,3 +82,17 @@ def test_download_csv_of_the_rankings(page: Any, public_server: str) -> None:
     assert {"Rank", "Unit", "Score", "Note"} <= set(rows[0])
     assert any(row["Unit"] == "Ha Noi" for row in rows)
     assert all(not row["Unit"].startswith(("=", "+", "-", "@")) for row in rows)
+
+
+def test_a_downloaded_file_links_only_known_parameters(page: Any, public_server: str) -> None:
+    """An extra URL parameter never reaches a file's "Link" or its citation (issue 10, point 7)."""
+    page.goto(f"{public_server}/rankings?year=2024&lang=en&layer=results&utm_source=x&note==1%2B1&unit=%3Cb%3E")
+    wait_ready(page)
+    page.wait_for_selector("h1:has-text('PAR INDEX 2024 rankings')")
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name="Metadata and citation (CSV)").click()
+    rows = dict(csv.reader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"))))
+    link = rows["Link"]
+    assert link.startswith(public_server + "/rankings?lang=en&index=par&year=2024")
+    assert "utm_source" not in link and "note" not in link and "<b>" not in link and "%3C" not in link
+    assert "utm_source" not in rows["How to cite"]

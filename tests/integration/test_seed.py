@@ -39,7 +39,7 @@ def test_seed_twice_is_idempotent(tmp_path, monkeypatch) -> None:  # type: ignor
     args = ["--database-url", url, "seed", "--years", "2024-2025", "--scale", "small", "--bootstrap", "0", "--no-users"]
     assert main(args) == 0
     first = _counts(url, TABLES + PARDB_TABLES)
-    assert first["unit"] == 125 and first["published_figure"] == 615
+    assert first["unit"] == 125 and first["published_figure"] == 702
     assert first["result_set"] == 6  # SIPAS, PAR provinces, PAR ministries × 2 years
     assert first["answer"] > 100_000
     assert first["par_document"] == first["public_search"] == 2_000  # the PAR database's demo entries, indexed
@@ -74,13 +74,13 @@ def _failing_published_step(url: str, capsys: pytest.CaptureFixture[str]) -> str
 
 
 def test_a_failed_step_leaves_nothing_of_itself(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    """The published record is written (615 rows flushed), then the step fails: none of it stays."""
+    """The published record is written (702 rows flushed), then the step fails: none of it stays."""
     from backend.commands import seed
     from backend.ingest.published import load_published
 
     def load_then_fail(*args, **kwargs):  # type: ignore[no-untyped-def]
         report = load_published(*args, **kwargs)
-        assert report.added == 615
+        assert report.added == 702
         raise OSError("disk full")
 
     url = f"sqlite:///{tmp_path / 'app.db'}"

@@ -121,3 +121,35 @@ def test_sheet_names_are_valid_and_unique() -> None:
     names = workbook.sheetnames
     assert len(names) == len(set(names)) == 4
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+
+
+def test_every_field_with_a_quote_separator_cr_or_lf_is_quoted() -> None:
+    """A bare CR inside a cell (a unit note "Hà Nội\\r=1+1") must not split its row (issue 10, point 7)."""
+    frame = pd.DataFrame(
+        {"note": ["Hà Nội\r=1+1", "a\nb", 'say "x"', "a,b", "plain"], "value": [1.5, 2.0, 3.0, 4.0, 5.0]}
+    )
+    text = csv_bytes(frame).decode("utf-8-sig")
+    assert text.count("\r\n") == len(frame) + 1  # header + one line per row, nothing else ends a line
+    lines = text.split("\r\n")
+    assert lines[1] == '"Hà Nội\r\'=1+1",1.5'
+    assert lines[2] == '"a\nb",2.0' and lines[3] == '"say ""x""",3.0' and lines[4] == '"a,b",4.0'
+    assert lines[5] == "plain,5.0"
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert [r[0] for r in rows[1:]] == ["Hà Nội\r'=1+1", "a\nb", 'say "x"', "a,b", "plain"]
+
+
+@pytest.mark.parametrize(
+    "text,safe",
+    [
+        ("Hà Nội\r=1+1", "Hà Nội\r'=1+1"),
+        ("a\n\n-2+3", "a\n\n'-2+3"),
+        ("x\r\n@SUM(A1)", "x\r\n'@SUM(A1)"),
+        ("=1\n+2", "'=1\n'+2"),
+        ("a\n＝1", "a\n'＝1"),
+        ("line one\nline two", "line one\nline two"),
+    ],
+)
+def test_a_formula_after_a_line_break_is_neutralised(text: str, safe: str) -> None:
+    assert neutralise(text) == safe
+    for line in neutralise(text).replace("\r", "\n").split("\n"):
+        assert not line.startswith(FORMULA_PREFIXES)

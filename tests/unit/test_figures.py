@@ -116,6 +116,7 @@ def test_every_literal_key_used_in_the_app_exists() -> None:
         base / "views.py",
         base / "context.py",
         base / "profile_view.py",
+        *base.joinpath("parts").glob("*.py"),
         *base.joinpath("app_pages").glob("*.py"),
         *base.joinpath("components").glob("*.py"),
     ]

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from backend.errors import ValidationError
-from backend.ingest.published import load_published, split_note
+from backend.ingest.published import load_published, read_published, split_note, strip_notes
 from backend.models import PublishedFigure
 from backend.settings import REPO_ROOT
 
@@ -25,13 +25,39 @@ def test_split_note() -> None:
     assert split_note("plain source https://example.org") == ("", False, False)
 
 
+def test_notes_at_the_end_of_the_source_are_read() -> None:
+    """published_more.csv puts its notes at the END of ``source`` (issue 10, point 5)."""
+    assert split_note("thanhnien.vn - title https://x.vn/a [rank from listed order: position 2]")[1:] == (True, False)
+    assert split_note("x https://x.vn [uncertain: two articles disagree]")[1:] == (False, True)
+    assert split_note("x https://x.vn [19 units ranked]") == ("19 units ranked", False, False)
+    # several notes, at both ends; a bracket inside the title is not a note
+    note, derived, uncertain = split_note("[UNCERTAIN: a] [rank from listed order] site - [Infographics] t [b]")
+    assert note == "UNCERTAIN: a · rank from listed order · b" and derived and uncertain
+    assert (
+        strip_notes("[UNCERTAIN: a] site - [Infographics] t https://x.vn [b]") == "site - [Infographics] t https://x.vn"
+    )
+
+
+def test_published_more_rows_keep_their_flags() -> None:
+    rows = [r for r in read_published(PUBLISHED) if r.source_file == "published_more.csv"]
+    assert len(rows) == 87
+    by = {(r.year, r.metric, r.unit_name, r.rank): r for r in rows}
+    listed = by[(2017, "PAR_INDEX", "Bộ Thông tin và Truyền thông", 2)]
+    assert listed.is_derived and not listed.is_uncertain and listed.note.startswith("rank from listed order")
+    typo = by[(2018, "PAR_INDEX", "Quảng Ninh", 1)]
+    assert typo.is_uncertain and typo.score == 81.0
+    printed = by[(2021, "PAR_INDEX", "Bộ Thông tin và Truyền thông", 9)]
+    assert not printed.is_derived and not printed.is_uncertain and printed.score == 86.75
+    assert sum(r.is_derived for r in rows) == 38 and sum(r.is_uncertain for r in rows) == 2
+
+
 def test_load_all_rows_with_flags_and_idempotence(session: Session) -> None:
     report = load_published(session, PUBLISHED, REFERENCE)
-    assert report.read == 615 and report.added == 615 and not report.unmatched_units
+    assert report.read == 702 and report.added == 702 and not report.unmatched_units
     again = load_published(session, PUBLISHED, REFERENCE)
-    assert again.added == 0 and again.already_present == 615
+    assert again.added == 0 and again.already_present == 702
     total = session.exec(select(func.count()).select_from(PublishedFigure)).one()
-    assert total == 615
+    assert total == 702
     # The 2023 ministry table: 17 ranked totals, all resolved to ministries
     rows = session.exec(
         select(PublishedFigure).where(
