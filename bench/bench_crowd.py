@@ -1,7 +1,8 @@
 """Simultaneous visitors: N visitors open the same page at the same moment; time from each one's connection to
 its finished page (the script run's last message), p50 and p95.
 
-    .venv/bin/python bench/bench_crowd.py                                   # own server (1 process), factory store
+    .venv/bin/python bench/bench_crowd.py                                   # own servers, factory store: 1 process,
+                                                                            # then --processes N behind nginx
     .venv/bin/python bench/bench_crowd.py --base-url http://127.0.0.1:8080  # any front: nginx with N processes
     .venv/bin/python bench/bench_crowd.py --visitors 50 --waves 3 --page overview
 
@@ -60,6 +61,9 @@ def main() -> int:
     parser.add_argument("--page", default="overview")
     parser.add_argument("--visitors", type=int, default=50)
     parser.add_argument("--waves", type=int, default=3)
+    parser.add_argument(
+        "--processes", type=int, default=2, help="public app processes behind nginx for the second run (0: none)"
+    )
     args = parser.parse_args()
     try:
         if args.base_url:
@@ -77,12 +81,40 @@ def main() -> int:
         process = start_public_app(url, port, folder / "streamlit.log")
         base = f"http://127.0.0.1:{port}"
         try:
-            return report(*measure(base, args.page, args.visitors, args.waves), args, f"{base} (1 process)")
+            report(*measure(base, args.page, args.visitors, args.waves), args, f"{base} (1 process)")
         finally:
             stop(process)
+        if args.processes > 0:
+            behind_nginx(url, folder, args)
+        return 0
     except BenchFailure as failure:
         print(f"\nBENCHMARK FAILED: {failure}", file=sys.stderr)
         return 1
+
+
+def behind_nginx(url: str, folder: Path, args: argparse.Namespace) -> None:
+    """The same crowd through nginx (backend/ops/front.py: the configuration `make serve` uses) in front of
+    ``--processes`` public app processes with sticky sessions."""
+    from backend.ops.front import Front, free_port
+    from backend.ops.nginx import nginx_binary
+
+    if nginx_binary() is None:
+        raise BenchFailure("nginx is not installed (apt-get install nginx; make bench installs it as root)")
+    port = free_port()
+    env = {"DATABASE_URL": url, "RELEASES_DIR": str(folder / "releases")}
+    with Front(
+        folder / "run",
+        port,
+        folder / "releases",
+        public_processes=args.processes,
+        internal=False,
+        health=False,
+        env=env,
+    ):
+        base = f"http://127.0.0.1:{port}"
+        report(
+            *measure(base, args.page, args.visitors, args.waves), args, f"{base} (nginx, {args.processes} processes)"
+        )
 
 
 def report(first: float, times: list[float], args: argparse.Namespace, where: str) -> int:
