@@ -16,6 +16,7 @@ from pathlib import Path
 from backend.audit import audited_scope
 from backend.commands._auth import add_as, sign_in
 from backend.commands._common import Bar, read_input
+from backend.i18n import bilingual
 from backend.services.ingestion import ImportRequest, ImportSummary, import_file
 from backend.services.reports import error_report
 
@@ -34,10 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def describe(summary: ImportSummary) -> str:
     if summary.already_batch is not None:
-        return (
-            f"Tệp này đã được nhập (lô {summary.already_batch}); không có thay đổi. / "
-            f"This file was already imported (batch {summary.already_batch}); nothing changed."
-        )
+        return bilingual("ingest.batch.already", batch=summary.already_batch)
     c = summary.counts()
     line = (
         f"read {c['read']:,}, valid {c['valid']:,}, quarantined {c['quarantined']:,}, duplicates {c['duplicates']:,}, "

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from backend.frameworks.questionnaire import Choice, Questionnaire, questionnaire
 from backend.frameworks.spec import SELF_ASSESSED_MODES, FrameworkSpec
+from backend.i18n import both
 
 KINDS = ("sipas", "official", "self_assessment", "plan")
 SURVEY_OF_KIND = {"sipas": "SIPAS", "official": "PAR_SURVEY"}
@@ -81,63 +82,54 @@ def normal_kind(kind: str) -> str:
     return KIND_ALIASES.get(kind, kind)
 
 
-def _c(code: str, vi: str, en: str, type_: str, required: bool = False, **kw: object) -> Column:
-    return Column(code, vi, en, type_, required, **kw)  # type: ignore[arg-type]
+def _c(
+    code: str,
+    label: tuple[str, str],
+    type_: str,
+    required: bool = False,
+    note: tuple[str, str] = ("", ""),
+    **kw: object,
+) -> Column:
+    """A column labelled ``label`` (vi, en) with the optional ``note`` (vi, en). The labels are also the headers a
+    file may use instead of the code (backend/ingest/columns.py), so they come from the one catalogue
+    (``ingest.column.*``): a template written in either language reads back, and so do older ones."""
+    return Column(code, label[0], label[1], type_, required, note_vi=note[0], note_en=note[1], **kw)  # type: ignore[arg-type]
 
 
 def _survey_head(kind: str, year: int, survey: Questionnaire) -> list[Column]:
     window = f"{survey.fieldwork[0].isoformat()} … {survey.fieldwork[1].isoformat()}"
+    unit = both("ingest.column.unit_province") if kind == "sipas" else both("ingest.column.unit_rated")
     head = [
-        _c(
-            "form_code",
-            "Mã phiếu",
-            "Form code",
-            "text",
-            True,
-            note_vi="duy nhất trong cuộc khảo sát",
-            note_en="unique in the survey",
-        ),
-        _c(
-            "unit",
-            "Tỉnh, thành phố" if kind == "sipas" else "Tỉnh/bộ được đánh giá",
-            "Province" if kind == "sipas" else "Province or ministry rated",
-            "unit",
-            True,
-            note_vi="tên hoặc mã đơn vị",
-            note_en="unit name or code",
-        ),
+        _c("form_code", both("ingest.column.form_code"), "text", True, note=both("ingest.column.form_code_note")),
+        _c("unit", unit, "unit", True, note=both("ingest.column.unit_note")),
     ]
     if kind == "sipas":
         head += [
             _c(
                 "district_code",
-                "Mã huyện",
-                "District code",
+                both("ingest.column.district_code"),
                 "text",
-                note_vi="để trống từ 2025",
-                note_en="empty from 2025",
+                note=both("ingest.column.district_code_note"),
             ),
-            _c("commune_code", "Mã xã", "Commune code", "text", True),
-            _c("village_code", "Mã thôn, tổ dân phố", "Village code", "text", True),
-            _c("interviewer", "Mã điều tra viên", "Interviewer code", "text", True),
+            _c("commune_code", both("ingest.column.commune_code"), "text", True),
+            _c("village_code", both("ingest.column.village_code"), "text", True),
+            _c("interviewer", both("ingest.column.interviewer"), "text", True),
         ]
     else:
         groups = tuple(Choice(g.code, g.vi, g.en) for g in survey.groups)
-        head.append(_c("respondent_group", "Nhóm người trả lời", "Respondent group", "choice", True, choices=groups))
+        head.append(_c("respondent_group", both("ingest.column.respondent_group"), "choice", True, choices=groups))
     head += [
-        _c("collected_on", "Ngày phỏng vấn", "Interview date", "date", True, note_vi=window, note_en=window),
-        _c("started_at", "Giờ bắt đầu", "Started at", "datetime"),
-        _c("finished_at", "Giờ kết thúc", "Finished at", "datetime"),
+        _c("collected_on", both("ingest.column.collected_on"), "date", True, note=(window, window)),
+        _c("started_at", both("ingest.column.started_at"), "datetime"),
+        _c("finished_at", both("ingest.column.finished_at"), "datetime"),
     ]
     if kind == "sipas":
         head.append(
             _c(
                 "respondent_phone",
-                "Số điện thoại người trả lời",
-                "Respondent's phone",
+                both("ingest.column.respondent_phone"),
                 "phone",
-                note_vi="chỉ lưu dạng băm và mã hóa",
-                note_en="stored only hashed and encrypted",
+                note=both("ingest.column.respondent_phone_note"),
             )
         )
     return head
@@ -151,8 +143,7 @@ def _fact_columns(survey: Questionnaire, year: int) -> list[Column]:
         out.append(
             _c(
                 fact.code,
-                fact.vi,
-                fact.en,
+                (fact.vi, fact.en),
                 type_,
                 fact.required,
                 role="fact",
@@ -167,20 +158,9 @@ def _fact_columns(survey: Questionnaire, year: int) -> list[Column]:
 
 def _item_columns(survey: Questionnaire) -> list[Column]:
     low, high = survey.scale
-    note_vi = f"{low}…{high}; {survey.dont_know} hoặc để trống = không biết/không trả lời"
-    note_en = f"{low}…{high}; {survey.dont_know} or empty = don't know / no answer"
+    note = both("ingest.column.answer_note", low=low, high=high, dont_know=survey.dont_know)
     return [
-        _c(
-            i.code,
-            i.text_vi,
-            i.text_en,
-            "answer",
-            role="item",
-            minimum=low,
-            maximum=high,
-            note_vi=note_vi,
-            note_en=note_en,
-        )
+        _c(i.code, (i.text_vi, i.text_en), "answer", role="item", minimum=low, maximum=high, note=note)
         for i in survey.items
     ]
 
@@ -209,22 +189,19 @@ def layout(
         columns = _survey_head(kind, year, survey) + _fact_columns(survey, year) + _item_columns(survey)
         return Layout(kind, year, tuple(columns), survey=survey)
     if kind == "plan":
+        survey_par = both("ingest.column.survey_par")
         columns = [
-            _c("unit", "Tỉnh/bộ", "Province or ministry", "unit", True),
+            _c("unit", both("ingest.column.plan_unit"), "unit", True),
             _c(
                 "survey",
-                "Cuộc khảo sát",
-                "Survey",
+                both("ingest.column.survey"),
                 "choice",
                 True,
-                choices=(
-                    Choice("SIPAS", "SIPAS", "SIPAS"),
-                    Choice("PAR_SURVEY", "Điều tra XHH", "Sociological survey"),
-                ),
+                choices=(Choice("SIPAS", "SIPAS", "SIPAS"), Choice("PAR_SURVEY", *survey_par)),
             ),
-            _c("commune_code", "Mã xã (để trống = cả tỉnh)", "Commune code (empty = whole unit)", "text"),
-            _c("respondent_group", "Nhóm người trả lời", "Respondent group", "text", True),
-            _c("planned_forms", "Số phiếu kế hoạch", "Planned forms", "integer", True, minimum=0, maximum=100_000),
+            _c("commune_code", both("ingest.column.plan_commune_code"), "text"),
+            _c("respondent_group", both("ingest.column.respondent_group"), "text", True),
+            _c("planned_forms", both("ingest.column.planned_forms"), "integer", True, minimum=0, maximum=100_000),
         ]
         return Layout(kind, year, tuple(columns))
     if kind == "self_assessment":
@@ -234,23 +211,21 @@ def layout(
         choices = tuple(Choice(c.code, c.name_vi, c.name_en) for c in criteria)
         top = max((c.max_points for c in criteria), default=0.0)
         columns = [
-            _c("unit", "Tỉnh/bộ tự chấm", "Self-assessing province or ministry", "unit", True),
-            _c("criterion", "Mã tiêu chí", "Criterion code", "choice", True, choices=choices),
+            _c("unit", both("ingest.column.self_unit"), "unit", True),
+            _c("criterion", both("ingest.column.criterion"), "choice", True, choices=choices),
             _c(
                 "self_score",
-                "Điểm tự chấm",
-                "Self-assessed score",
+                both("ingest.column.self_score"),
                 "number",
                 True,
                 minimum=0.0,
                 maximum=top,
-                note_vi="0 … điểm tối đa của tiêu chí",
-                note_en="0 … the criterion's maximum",
+                note=both("ingest.column.self_score_note"),
             ),
-            _c("self_comment", "Giải trình", "Comment", "text"),
-            _c("evidence_ref", "Số hiệu tài liệu kiểm chứng", "Evidence document number", "text"),
-            _c("evidence_title", "Trích yếu tài liệu", "Evidence title", "text"),
-            _c("evidence_issued_on", "Ngày ban hành", "Issued on", "date"),
+            _c("self_comment", both("ingest.column.self_comment"), "text"),
+            _c("evidence_ref", both("ingest.column.evidence_ref"), "text"),
+            _c("evidence_title", both("ingest.column.evidence_title"), "text"),
+            _c("evidence_issued_on", both("ingest.column.evidence_issued_on"), "date"),
         ]
         return Layout(kind, year, tuple(columns), scope=scope, criteria=criteria)
     raise ValueError(f"unknown import kind {kind!r}")

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from backend.errors import DomainError
 from backend.frameworks.questionnaire import Questionnaire
+from backend.i18n import bilingual, both
 from backend.ingest.layout import SURVEY_OF_KIND
 from backend.ingest.problems import StoreView, UnitResolver
 from backend.ingest.rules import FORM_FIELDS, form_digest
@@ -57,7 +58,7 @@ def ensure_dataset(conn: Connection, name: str) -> int:
         insert(DATASET).values(
             name=name,
             kind="official",
-            description="Imported survey data / dữ liệu khảo sát được nhập",
+            description=bilingual("ingest.store.dataset_description"),
             parameters="{}",
             created_at=dt.datetime.now(dt.UTC),
         )
@@ -74,18 +75,14 @@ def ensure_survey(conn: Connection, dataset_id: int, survey: Questionnaire) -> t
         )
     ).scalar()
     if found is None:
-        names = {
-            "SIPAS": ("Khảo sát SIPAS", "SIPAS household survey"),
-            "PAR_SURVEY": ("Điều tra xã hội học CCHC", "PAR INDEX sociological survey"),
-        }
-        vi, en = names[survey.index_code]
+        name_vi, name_en = both(f"ingest.store.survey.{survey.index_code}", year=survey.year)
         found = conn.execute(
             insert(SURVEY).values(
                 dataset_id=dataset_id,
                 index_code=survey.index_code,
                 year=survey.year,
-                name_vi=f"{vi} {survey.year}",
-                name_en=f"{en} {survey.year}",
+                name_vi=name_vi,
+                name_en=name_en,
                 fieldwork_start=survey.fieldwork[0],
                 fieldwork_end=survey.fieldwork[1],
             )

@@ -15,11 +15,18 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from backend.i18n import bilingual, both, t
 from backend.ingest.layout import Column, Layout
 
 EXPLANATION_SHEET = "giai_thich"
 LISTS_SHEET = "lists"
-LANGS = (("vi", "Tiếng Việt (vi)"), ("en", "English (en)"))
+
+
+def xlsform_languages() -> tuple[str, str]:
+    """The XLSForm names of the two languages (``label::<name>`` columns, ``default_language``): each language
+    named in itself, with its code, "Tiếng Việt (vi)" and "English (en)"."""
+    vi, en = (f"{t('ingest.template.language', lang)} ({lang})" for lang in ("vi", "en"))
+    return vi, en
 
 
 def csv_template(layout: Layout) -> bytes:
@@ -29,11 +36,7 @@ def csv_template(layout: Layout) -> bytes:
 
 def _allowed(column: Column, units: Sequence[str], lang: str) -> str:
     if column.type == "unit":
-        return (
-            "tên hoặc mã đơn vị của năm (danh sách chọn)"
-            if lang == "vi"
-            else "the year's unit names or codes (dropdown)"
-        )
+        return t("ingest.template.unit_values", lang)
     if column.choices:
         return ", ".join(f"{c.code} = {c.vi if lang == 'vi' else c.en}" for c in column.choices)
     if column.minimum is not None and column.maximum is not None:
@@ -48,16 +51,19 @@ def _allowed(column: Column, units: Sequence[str], lang: str) -> str:
 
 def explanation_rows(layout: Layout, units: Sequence[str]) -> list[list[str]]:
     """One row per column: code, labels, type, required, allowed values, notes (both languages)."""
+    name_vi, name_en = both("ingest.template.head.name")
+    values_vi, values_en = both("ingest.template.head.values")
     head = [
-        "cột / column",
-        "tên (vi)",
-        "name (en)",
-        "kiểu / type",
-        "bắt buộc / required",
-        "giá trị (vi)",
-        "values (en)",
-        "ghi chú / note",
+        bilingual("ingest.template.head.column"),
+        f"{name_vi} (vi)",
+        f"{name_en} (en)",
+        bilingual("ingest.template.head.type"),
+        bilingual("ingest.template.head.required"),
+        f"{values_vi} (vi)",
+        f"{values_en} (en)",
+        bilingual("ingest.template.head.note"),
     ]
+    required = {True: bilingual("ingest.template.required_yes"), False: bilingual("ingest.template.required_no")}
     rows = [head]
     for c in layout.columns:
         rows.append(
@@ -66,7 +72,7 @@ def explanation_rows(layout: Layout, units: Sequence[str]) -> list[list[str]]:
                 c.vi,
                 c.en,
                 c.type,
-                "có / yes" if c.required else "không / no",
+                required[c.required],
                 _allowed(c, units, "vi"),
                 _allowed(c, units, "en"),
                 " / ".join(x for x in (c.note_vi, c.note_en) if x),
@@ -142,7 +148,8 @@ def _list_values(column: Column, layout: Layout, units: Sequence[str]) -> list[s
 
 # --- XLSForm -------------------------------------------------------------------------------------------------
 def _labels(vi: str, en: str) -> dict[str, str]:
-    return {f"label::{LANGS[0][1]}": vi, f"label::{LANGS[1][1]}": en}
+    name_vi, name_en = xlsform_languages()
+    return {f"label::{name_vi}": vi, f"label::{name_en}": en}
 
 
 def xlsform_sheets(layout: Layout, units: Sequence[tuple[str, str, str]]) -> dict[str, list[dict[str, str]]]:
@@ -153,10 +160,11 @@ def xlsform_sheets(layout: Layout, units: Sequence[tuple[str, str, str]]) -> dic
     rows: list[dict[str, str]] = [{"type": "start", "name": "started_at"}, {"type": "end", "name": "finished_at"}]
     choices: list[dict[str, str]] = [{"list_name": "unit", "name": c, **_labels(vi, en)} for c, vi, en in units]
     low, high = survey.scale
+    dont_know = bilingual("ingest.template.dont_know")
     for v in [*range(low, high + 1), survey.dont_know]:
-        label = str(v) if v != survey.dont_know else "Không biết / Don't know"
+        label = str(v) if v != survey.dont_know else dont_know
         choices.append({"list_name": "scale", "name": str(v), **_labels(label, label)})
-    rows.append({"type": "begin_group", "name": "identification", **_labels("Thông tin phiếu", "Form")})
+    rows.append({"type": "begin_group", "name": "identification", **_labels(*both("ingest.template.group.form"))})
     start, end = survey.fieldwork
     for column in layout.columns:
         if column.role != "form" or column.code in ("started_at", "finished_at"):
@@ -164,7 +172,7 @@ def xlsform_sheets(layout: Layout, units: Sequence[tuple[str, str, str]]) -> dic
         rows.append(_form_row(column, choices, start.isoformat(), end.isoformat()))
     rows.append({"type": "end_group", "name": "identification"})
     if layout.facts:
-        rows.append({"type": "begin_group", "name": "profile", **_labels("Người trả lời", "Respondent")})
+        rows.append({"type": "begin_group", "name": "profile", **_labels(*both("ingest.template.group.respondent"))})
         for column in layout.facts:
             rows.append(_fact_row(column, choices))
         rows.append({"type": "end_group", "name": "profile"})
@@ -179,7 +187,7 @@ def xlsform_sheets(layout: Layout, units: Sequence[tuple[str, str, str]]) -> dic
             "form_title": f"{survey.index_code} {layout.year}",
             "form_id": f"{survey.index_code.lower()}_{layout.year}",
             "version": version,
-            "default_language": LANGS[0][1],
+            "default_language": xlsform_languages()[0],
         }
     ]
     return {"survey": rows, "choices": choices, "settings": settings}
@@ -225,10 +233,10 @@ def _item_groups(layout: Layout) -> list[tuple[str, str, str, list[Column], str]
     items = layout.items
     if survey.index_code == "SIPAS":
         groups = []
-        for name, prefix, vi, en in (
-            ("policy", "POL.", "Chính sách", "Policies"),
-            ("service", "SRV.", "Dịch vụ công", "Public services"),
-            ("overall", "OVERALL", "Đánh giá chung", "Overall"),
+        for name, prefix, (vi, en) in (
+            ("policy", "POL.", both("ingest.template.group.policy")),
+            ("service", "SRV.", both("ingest.template.group.service")),
+            ("overall", "OVERALL", both("ingest.template.group.overall")),
         ):
             relevant = " and ".join(
                 f"not(selected(${{{rule.field}}}, '{rule.unless}'))"
@@ -238,9 +246,9 @@ def _item_groups(layout: Layout) -> list[tuple[str, str, str, list[Column], str]
             groups.append((name, vi, en, [i for i in items if i.code.startswith(prefix)], relevant))
         return groups
     out = []
-    for scope, prefix, vi, en in (
-        ("province", "PRV.", "Đánh giá tỉnh", "Rating the province"),
-        ("ministry", "MIN.", "Đánh giá bộ", "Rating the ministry"),
+    for scope, prefix, (vi, en) in (
+        ("province", "PRV.", both("ingest.template.group.province_items")),
+        ("ministry", "MIN.", both("ingest.template.group.ministry_items")),
     ):
         codes = [g.code for g in survey.groups if g.scope == scope]
         relevant = " or ".join(f"${{respondent_group}} = '{c}'" for c in codes)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from backend.frameworks import load_all
 from backend.frameworks.sync import framework_for
+from backend.i18n import bilingual
 from backend.ingest import templates
 from backend.ingest.layout import Layout, layout, normal_kind
 from backend.ingest.store import unit_kinds
@@ -29,7 +30,7 @@ def error_report(summary: ImportSummary, fmt: str = "csv") -> bytes:
     if fmt == "csv":
         return csv_bytes(frame)
     meta = ExportMetadata(
-        title=f"Báo cáo lỗi nhập dữ liệu / Import error report: {summary.file_name}",
+        title=f"{bilingual('ingest.report.title')}: {summary.file_name}",
         year=str(summary.year),
         notes=[f"kind {summary.kind}", f"SHA-256 {summary.sha256}", f"rows read {summary.rows_read}"],
     )

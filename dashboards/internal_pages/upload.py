@@ -78,7 +78,7 @@ summary = st.session_state.get("import_summary")
 if summary is not None:
     st.subheader(t("ingest.page.upload.summary"))
     if summary.already_batch is not None:
-        st.info(t("ingest.page.upload.already", batch=summary.already_batch))
+        st.info(t("ingest.batch.already", batch=summary.already_batch))
     else:
         counts = summary.counts()
         for column, key in zip(st.columns(5), ["read", "valid", "quarantined", "duplicates", "loaded"], strict=True):

@@ -5,6 +5,7 @@ answers (voice_templates), aggregation (voice_results.aggregate) and the public 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
@@ -20,6 +21,14 @@ from backend.services.voice_templates import StoredItem, check_answers, load_tem
 from tests.conftest import clear_caches
 
 KEY = "a personal-data key of more than 32 characters"
+
+
+@pytest.fixture(autouse=True)
+def _forget_changed_settings() -> Iterator[None]:
+    """Tests here change PERSONAL_DATA_KEY and read the settings: forget what they read, so a later test in the
+    same process reads the restored key (a cached "too short" one refused every phone of the ingest tests)."""
+    yield
+    clear_caches()
 
 
 @pytest.fixture
