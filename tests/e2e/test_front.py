@@ -33,7 +33,7 @@ from backend.published import fmt, store
 from backend.services.workflow import transition
 from tests.conftest import clear_caches
 from tests.e2e.axe import blocking, describe, violations
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import MAP_FRAME, wait_ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("front")]
 PUBLIC_PAGES = [
@@ -216,18 +216,18 @@ def test_public_pages_work_under_the_content_security_policy(served: Served, bro
         "(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI))"
     )
     page = context.new_page()
-    violations: dict[str, list[str]] = {}
+    refused: dict[str, list[str]] = {}
     for path in PUBLIC_PAGES:
         page.goto(served.base + path)
         wait_ready(page)
         if path.startswith("/map"):
-            page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.prov").first.wait_for()
+            page.frame_locator(MAP_FRAME).locator("path.prov").first.wait_for(timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0, path
         found = page.evaluate("() => window.__csp || []")
         if found:
-            violations[path] = found
+            refused[path] = found
     context.close()
-    assert violations == {}
+    assert refused == {}
 
 
 @pytest.mark.parametrize(
