@@ -106,7 +106,7 @@ typecheck: install-dev
 	$(VENV)/bin/mypy backend geo
 
 test: install-dev system-test-deps $(AXE) lint typecheck
-	PAR_REQUIRE_PG=1 PAR_REQUIRE_BROWSER=1 PAR_REQUIRE_SERVERS=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	PAR_REQUIRE_PG=1 PAR_REQUIRE_BROWSER=1 PAR_REQUIRE_SERVERS=1 $(VENV)/bin/pytest -n 2 --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 bench: install-dev
 	$(PY) -m pip install --quiet --disable-pip-version-check duckdb

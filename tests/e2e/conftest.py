@@ -210,3 +210,23 @@ def wait_ready(page: Any, timeout: float = 60_000) -> None:
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout)
     page.wait_for_load_state("networkidle", timeout=timeout)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
+
+
+#: true while a script run is going on or its elements are still the previous run's (drawn faded)
+_BUSY = '() => !!document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"]\')'
+
+
+def wait_settled(page: Any, quiet: float = 1.0, timeout: float = 60.0) -> None:
+    """:func:`wait_ready`, then until no run is going on and no element is stale for ``quiet`` seconds in a row: a
+    page that reruns itself (a widget synced to the URL) draws its elements faded in between, which a contrast
+    check must not see."""
+    wait_ready(page, timeout * 1000)
+    deadline = time.monotonic() + timeout
+    calm_since = time.monotonic()
+    while time.monotonic() < deadline:
+        if page.evaluate(_BUSY):
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since >= quiet:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the page did not settle in {timeout:.0f} s: {page.url}")

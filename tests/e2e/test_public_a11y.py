@@ -14,7 +14,7 @@ import pytest
 
 from tests.app.public_helpers import PAGES
 from tests.e2e.axe import blocking, describe, violations
-from tests.e2e.conftest import MAP_FRAME, wait_ready
+from tests.e2e.conftest import MAP_FRAME, wait_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("public_browser")]
 
@@ -29,10 +29,8 @@ def url(base: str, page: str, lang: str, **params: str) -> str:
 
 def open_page(page: Any, address: str) -> None:
     page.goto(address)
-    wait_ready(page)
     page.wait_for_selector("h1", timeout=60_000)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
-    time.sleep(0.8)  # the page-head script runs on DOM changes (debounced)
+    wait_settled(page)  # also lets the page-head script (debounced on DOM changes) run
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
