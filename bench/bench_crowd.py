@@ -41,17 +41,26 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
-def measure(base: str, page: str, visitors: int, waves: int) -> tuple[float, list[float]]:
+def warm(base: str, page: str) -> float:
+    """One checked view of ``page`` (the first after a start fills the process's caches); its seconds."""
     first = asyncio.run(view_page(base, page, PARAMS, timeout=300))
     check_view(first)
-    times: list[float] = []
+    return first.seconds
+
+
+def measure(
+    base: str, page: str, visitors: int, waves: int, warm_bases: tuple[str, ...] = ()
+) -> tuple[float, list[list[float]]]:
+    """Warm every process (``warm_bases``: each one directly, else ``base``), then ``waves`` checked waves."""
+    first = max(warm(b, page) for b in warm_bases or (base,))
+    times: list[list[float]] = []
     for _ in range(waves):
         views = asyncio.run(wave(base, page, visitors))
         for view in views:
             check_view(view)
-        times += [v.seconds for v in views]
+        times.append([v.seconds for v in views])
         time.sleep(1.0)
-    return first.seconds, times
+    return first, times
 
 
 def main() -> int:
@@ -110,17 +119,20 @@ def behind_nginx(url: str, folder: Path, args: argparse.Namespace) -> None:
         internal=False,
         health=False,
         env=env,
-    ):
+    ) as front:
         base = f"http://127.0.0.1:{port}"
-        report(
-            *measure(base, args.page, args.visitors, args.waves), args, f"{base} (nginx, {args.processes} processes)"
-        )
+        processes = tuple(f"http://127.0.0.1:{p}" for p in front.public_ports)  # each warmed once, like the single one
+        where = f"{base} (nginx, {args.processes} processes, each warmed directly)"
+        report(*measure(base, args.page, args.visitors, args.waves, processes), args, where)
 
 
-def report(first: float, times: list[float], args: argparse.Namespace, where: str) -> int:
+def report(first: float, waves: list[list[float]], args: argparse.Namespace, where: str) -> int:
+    times = [t for wave_times in waves for t in wave_times]
     p50, p95 = percentile(times, 0.50), percentile(times, 0.95)
     print(f"\n{args.visitors} simultaneous visitors on /{args.page} ({PARAMS}), {args.waves} waves, {where}")
-    print(f"first view (warm-up) {first:.2f} s")
+    print(f"first view (warm-up; the slowest process's) {first:.2f} s")
+    for number, seconds in enumerate(waves, start=1):
+        print(f"  wave {number}: p50 {percentile(seconds, 0.5):.2f} s, p95 {percentile(seconds, 0.95):.2f} s")
     print(
         f"time to a finished page over {len(times)} views: p50 {p50:.2f} s, p95 {p95:.2f} s, "
         f"max {max(times):.2f} s, mean {statistics.fmean(times):.2f} s"
