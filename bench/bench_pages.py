@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.checks import BenchFailure, check, check_page  # noqa: E402
 from tests.app.public_helpers import PAGES  # noqa: E402
+from tests.e2e.conftest import MAP_FRAME  # noqa: E402
 
 PARAMS = {"year": "2024", "index": "par"}
 
@@ -154,11 +155,9 @@ def browser_measures(database_url: str, sessions: int) -> dict[str, float]:
                 page = context.new_page()
                 started = time.perf_counter()
                 page.goto(f"{base}/map?year=2024")
-                page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.prov").first.wait_for(
-                    timeout=120_000
-                )
+                page.frame_locator(MAP_FRAME).locator("path.prov").first.wait_for(timeout=120_000)
                 out[f"{label}_map_drawn_s"] = time.perf_counter() - started
-                drawn = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.prov").count()
+                drawn = page.frame_locator(MAP_FRAME).locator("path.prov").count()
                 check(drawn >= 63, f"browser {label}: {drawn} provinces drawn on the 2024 map, expected 63")
                 check(page.locator('[data-testid="stException"]').count() == 0, f"browser {label}: exception")
                 paint = page.evaluate(
