@@ -38,9 +38,10 @@ RESULTS = REPO / "bench" / "results"
 
 
 def _published_sets(url: str, year: int) -> list[int]:
-    """The year's demo sets, computed and published once (reused on later runs)."""
+    """The year's demo sets, computed and published once (reused on later runs); demo seeding is the system's."""
     from sqlmodel import select
 
+    from backend.auth.permissions import Actor
     from backend.db import get_engine, session_scope
     from backend.models import ResultSet
     from backend.services.compute import compute_all
@@ -49,7 +50,7 @@ def _published_sets(url: str, year: int) -> list[int]:
     with session_scope(get_engine(url)) as session:
         found = session.exec(select(ResultSet).where(ResultSet.year == year, ResultSet.status == "published")).all()
         if not found:
-            found = compute_all(session, year, "demo", bootstrap=0, seed=20251, actor="bench")
+            found = compute_all(session, year, "demo", bootstrap=0, seed=20251, actor=Actor.system())
             for result_set in found:
                 publish_demo(session, int(result_set.id or 0))
         return [int(r.id or 0) for r in found]
