@@ -35,7 +35,8 @@ from sqlmodel import Session
 from backend.demo import store
 from backend.demo.source import demo_description, demo_source
 from backend.demo.spec import DEMO_DATASET_NAME, GENERATOR_VERSION, ScaleSpec, check_seed, parse_years, scale_spec
-from backend.demo.stages import TABLES, Progress, StageWriter
+from backend.demo.stages import Progress, StageWriter
+from backend.demo.store import TABLES
 from backend.errors import DomainError
 from backend.i18n import bilingual, t
 from backend.ingest.bulk import bulk_loading

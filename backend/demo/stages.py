@@ -47,28 +47,7 @@ from backend.reference.units import lineage_frame, ministries_for_year
 from backend.settings import get_settings
 
 Progress = Callable[[str], None]
-TABLES = (
-    "survey",
-    "survey_item",
-    "interviewer",
-    "survey_form",
-    "answer",
-    "fieldwork_plan",
-    "assessment_score",
-    "evidence",
-)
 SCOPES = ("province", "ministry")
-
-
-def _nullable(column: pd.Series) -> list[Any]:
-    """Values of a column with every missing marker (None, NaN, pd.NA) as None: pandas may store a column of
-    strings and None as a string dtype whose missing value is NaN, which PostgreSQL would store as the text 'NaN'."""
-    return [
-        None
-        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
-        else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
-        for v in column.tolist()
-    ]
 
 
 class StageWriter:
@@ -98,7 +77,7 @@ class StageWriter:
         settings = get_settings()
         self.targets = demo_targets(settings.published_dir, settings.reference_dir)
         self.used_targets: dict[str, Target] = {}
-        self.rows: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self.rows: dict[str, int] = dict.fromkeys(store.TABLES, 0)
         self.rows_by_year: dict[int, dict[str, int]] = {}
         self.suspicious: list[dict[str, Any]] = []
         self.skipped: dict[str, list[int]] = {}
@@ -153,7 +132,7 @@ class StageWriter:
     # -- helpers ---------------------------------------------------------------------------------------------
     def _count(self, year: int, name: str, n: int) -> None:
         self.rows[name] = self.rows.get(name, 0) + n
-        self.rows_by_year.setdefault(year, dict.fromkeys(TABLES, 0))[name] += n
+        self.rows_by_year.setdefault(year, dict.fromkeys(store.TABLES, 0))[name] += n
 
     def _survey(
         self, dataset_id: int, index_code: str, year: int, window: tuple[dt.date, dt.date], items: Sequence[ItemSpec]
@@ -199,8 +178,10 @@ class StageWriter:
     ) -> None:
         f = batch.forms
         unit_col = [unit_ids[u] for u in f["unit"].tolist()]
-        interviewer_col = [interviewer_ids.get(c) if c is not None else None for c in _nullable(f["interviewer_code"])]
-        sealed = [self.phones.seal(p) for p in _nullable(f["respondent_phone"])]
+        interviewer_col = [
+            interviewer_ids.get(c) if c is not None else None for c in store.nullable_values(f["interviewer_code"])
+        ]
+        sealed = [self.phones.seal(p) for p in store.nullable_values(f["respondent_phone"])]
         columns: dict[str, list[Any]] = {
             "survey_id": [survey_id] * len(f),
             "unit_id": unit_col,
@@ -222,7 +203,7 @@ class StageWriter:
             "finished_at",
             "facts",
         ):
-            columns[name] = _nullable(f[name]) if name in f else [None] * len(f)
+            columns[name] = store.nullable_values(f[name]) if name in f else [None] * len(f)
         self._count(year, "survey_form", self.load.insert_columns(store.FORM, columns))
         ids = store.id_map(self.conn, store.FORM, "form_code", survey_id=survey_id)
         form_ids = np.array([ids[c] for c in f["form_code"].tolist()], dtype=np.int64)
@@ -245,15 +226,7 @@ class StageWriter:
 
     def _plan(self, year: int, survey_id: int, forms: pd.DataFrame, unit_ids: Sequence[int], by_commune: bool) -> None:
         """The fieldwork plan: the sample design's forms per unit (and commune) and respondent group."""
-        keys = ["unit", "commune_code", "respondent_group"] if by_commune else ["unit", "respondent_group"]
-        planned = forms.groupby(keys, dropna=False).size().reset_index(name="planned_forms")
-        columns = {
-            "survey_id": [survey_id] * len(planned),
-            "unit_id": [unit_ids[u] for u in planned["unit"].tolist()],
-            "commune_code": planned["commune_code"].tolist() if by_commune else [""] * len(planned),
-            "respondent_group": planned["respondent_group"].tolist(),
-            "planned_forms": [int(v) for v in planned["planned_forms"].tolist()],
-        }
+        columns = store.plan_columns(survey_id, forms, unit_ids, by_commune)
         self._count(year, "fieldwork_plan", self.load.insert_columns(store.PLAN, columns))
 
     def _insert_note(self) -> str:

@@ -8,6 +8,7 @@ PostgreSQL).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -59,6 +60,17 @@ EVIDENCE = table(Evidence)
 RESULT_SET = table(ResultSet)
 RESULT_ROW = table(ResultRow)
 PLAN = table(FieldworkPlan)
+#: the tables a demo year writes (counted per year in the generator's report)
+TABLES = (
+    "survey",
+    "survey_item",
+    "interviewer",
+    "survey_form",
+    "answer",
+    "fieldwork_plan",
+    "assessment_score",
+    "evidence",
+)
 
 
 def insert_rows(conn: Connection, target: Table, rows: Sequence[Mapping[str, Any]], chunk: int = 20_000) -> int:
@@ -228,3 +240,29 @@ def demo_checksum(conn: Connection, dataset_id: int, *, years: Sequence[int] | N
         total = int(hashed.sum(dtype=np.uint64))  # wraps modulo 2**64: order-independent
         digest.update(f"{name}:{len(frame)}:{total:016x};".encode())
     return digest.hexdigest()
+
+
+def nullable_values(column: pd.Series) -> list[Any]:
+    """Values of a column with every missing marker (None, NaN, pd.NA) as None: pandas may store a column of
+    strings and None as a string dtype whose missing value is NaN, which PostgreSQL would store as the text 'NaN'."""
+    return [
+        None
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+        else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
+        for v in column.tolist()
+    ]
+
+
+def plan_columns(
+    survey_id: int, forms: pd.DataFrame, unit_ids: Sequence[int], by_commune: bool
+) -> dict[str, list[Any]]:
+    """The fieldwork plan's columns: the sample design's forms per unit (and commune) and respondent group."""
+    keys = ["unit", "commune_code", "respondent_group"] if by_commune else ["unit", "respondent_group"]
+    planned = forms.groupby(keys, dropna=False).size().reset_index(name="planned_forms")
+    return {
+        "survey_id": [survey_id] * len(planned),
+        "unit_id": [unit_ids[u] for u in planned["unit"].tolist()],
+        "commune_code": planned["commune_code"].tolist() if by_commune else [""] * len(planned),
+        "respondent_group": planned["respondent_group"].tolist(),
+        "planned_forms": [int(v) for v in planned["planned_forms"].tolist()],
+    }
