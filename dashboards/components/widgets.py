@@ -116,7 +116,7 @@ def url_multi(
 
 def demo_banner(title: str, body: str) -> None:
     """The visible "demo data" banner (shown by the entry file on pages that display demo result sets)."""
-    st.warning(f"**{title}** {body}", icon="⚠️")
+    st.warning(f"**{title}** {body}", icon=":material/warning:")
 
 
 def download_panel(
