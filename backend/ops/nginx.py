@@ -12,7 +12,7 @@ What it does (template ``nginx.conf.j2`` beside this module):
   nosniff, a referrer policy, a permissions policy, and HSTS under TLS.
 
 The apps' CSP (:data:`APP_CSP`) is the strictest Streamlit runs under, checked in a real browser by
-tests/e2e/test_front_browser.py (no violation on any public page): Streamlit's front end needs inline scripts (its page
+tests/e2e/test_front.py (no violation on any public page): Streamlit's front end needs inline scripts (its page
 and the map component), WebAssembly (``'wasm-unsafe-eval'``: its Arrow reader), inline styles and
 ``blob:``/``data:`` images and workers; it does not need ``'unsafe-eval'``.
 The kit (:data:`KIT_CSP`) has no script at all.
