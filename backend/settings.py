@@ -131,7 +131,8 @@ class Settings(BaseSettings):
         default="",
         description=(
             "Comma-separated addresses of reverse proxies (e.g. 127.0.0.1 behind nginx) whose X-Forwarded-For "
-            "header names the citizen's address; empty: the connection's own address is used."
+            "header names the visitor's address for the login throttle and the citizens' forms; empty: the "
+            "connection's own address is used (make serve sets 127.0.0.1 for its apps)."
         ),
     )
     voice_limit_per_address: int = Field(

@@ -28,6 +28,7 @@ import streamlit as st  # noqa: E402
 
 from backend.errors import DomainError  # noqa: E402
 from dashboards import internal_access as ia  # noqa: E402
+from dashboards.components.request import request_address  # noqa: E402
 from dashboards.internal_pages.common import current_actor, lang, show_error, sign_out, t  # noqa: E402
 
 st.set_page_config(page_title=t("internal.app_title"), page_icon=":material/lock:", layout="wide")
@@ -126,13 +127,6 @@ def audit_watch() -> ia.AuditWatch:
     return ia.AuditWatch().start()
 
 
-def client_address() -> str:
-    try:
-        return str(st.context.ip_address or "")
-    except Exception:
-        return ""
-
-
 def oidc_configured() -> bool:
     try:
         return "auth" in st.secrets
@@ -164,7 +158,7 @@ def login_page() -> None:
         submitted = st.form_submit_button(t("internal.login.submit"), icon=":material/login:")
     if submitted:
         try:
-            actor = ia.login(username, password, client_address())
+            actor = ia.login(username, password, request_address())
         except DomainError as exc:
             show_error(exc)
         else:
@@ -173,7 +167,7 @@ def login_page() -> None:
         st.divider()
         if getattr(st.user, "is_logged_in", False):
             try:
-                actor = ia.login_oidc(st.user.to_dict(), client_address())
+                actor = ia.login_oidc(st.user.to_dict(), request_address())
             except DomainError as exc:
                 show_error(exc)
                 st.button(t("staff.login.oidc_logout"), on_click=st.logout)

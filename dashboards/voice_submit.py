@@ -17,6 +17,7 @@ import streamlit as st
 from backend import personal
 from backend.services import submission_rules, submissions
 from backend.settings import get_settings
+from dashboards.components.request import request_address
 
 _SESSION_KEY = "_voice_session"
 _TOKENS_KEY = "_voice_tokens"
@@ -32,17 +33,7 @@ def _client() -> submission_rules.Client:
     session = st.session_state.get(_SESSION_KEY)
     if not session:
         session = st.session_state[_SESSION_KEY] = secrets.token_hex(16)
-    try:
-        peer: object = st.context.ip_address
-        forwarded: object = st.context.headers.get("X-Forwarded-For")
-    except Exception:  # pragma: no cover - outside a Streamlit run
-        peer, forwarded = None, None
-    address = submission_rules.client_address(
-        peer if isinstance(peer, str) else None,
-        forwarded if isinstance(forwarded, str) else None,
-        submission_rules.trusted_proxies(),
-    )
-    return submission_rules.Client(address=address, session=str(session))
+    return submission_rules.Client(address=request_address(), session=str(session))
 
 
 def shown(kind: str, target: str) -> None:

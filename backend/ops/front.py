@@ -79,7 +79,9 @@ class Front:
 
     def _spawn(self, command: list[str], name: str) -> subprocess.Popen[bytes]:
         log = (self.run_dir / f"{name}.log").open("wb")
-        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **self.env}
+        # the apps trust this front's X-Forwarded-For (per-address limits count the visitor, not nginx)
+        trusted = {"TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES") or "127.0.0.1"}
+        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **trusted, **self.env}
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         self.processes.append(process)
         return process

@@ -12,9 +12,7 @@
   message, never cut silently; control characters other than line breaks and tabs are removed.
 * **Duplicates** (:func:`fingerprint`): a submission whose content equals one already accepted from the same
   address or session within :data:`DUPLICATE_WINDOW` is not stored again.
-* **Address** (:func:`client_address`): the connection's address, or — only behind a trusted proxy — the
-  right-most address of ``X-Forwarded-For`` that is not itself a trusted proxy (the left part of that header
-  is written by the client and can be forged).
+* **Address**: :func:`backend.auth.addresses.client_address` (the same rule as the login throttle's).
 """
 
 from __future__ import annotations
@@ -25,7 +23,6 @@ import hmac
 import json
 import re
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,8 +37,6 @@ CONTACT_MAX = 254
 #: the honeypot field's widget key (hidden from people by the page's style)
 HONEYPOT_KEY = "voice_website"
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
-#: address used when the connection has none (a local connection)
-LOCAL_ADDRESS = "local"
 _PROCESS_KEY = secrets.token_bytes(32)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTACT = re.compile(r"^([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,185}\.[A-Za-z]{2,24}|\+?[\d\s().-]{8,20})$")
@@ -73,22 +68,6 @@ class Client:
 
     address: str
     session: str
-
-
-def client_address(peer: str | None, forwarded_for: str | None, trusted: Iterable[str]) -> str:
-    """The address to count a submission against (see the module docstring)."""
-    proxies = {p.strip() for p in trusted if p.strip()}
-    address = (peer or LOCAL_ADDRESS).strip()
-    if address in proxies and forwarded_for:
-        hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
-        for hop in reversed(hops):
-            if hop not in proxies:
-                return hop[:64]
-    return address[:64]
-
-
-def trusted_proxies() -> list[str]:
-    return [p for p in get_settings().trusted_proxies.split(",") if p.strip()]
 
 
 def _signature(kind: str, target: str, stamp: str, nonce: str) -> str:

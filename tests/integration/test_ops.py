@@ -176,6 +176,7 @@ def test_nginx_configuration_is_valid(tmp_path: Path) -> None:
         "hash $par_route consistent",
         "server 127.0.0.1:18512",
         "proxy_set_header Upgrade $http_upgrade",
+        "proxy_set_header X-Forwarded-For $remote_addr",
         "_stcore/metrics { return 404; }",
         "X-Frame-Options",
         "nosniff",
@@ -189,6 +190,8 @@ def test_nginx_configuration_is_valid(tmp_path: Path) -> None:
     example = production_example()
     assert "listen 443 ssl http2" in example and "Strict-Transport-Security" in example
     assert "deny all" in example and "; Secure" in example and "listen 127.0.0.1" not in example
+    documented = (REPO_ROOT / "docs" / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert documented.strip() == example.strip(), "regenerate: python -m backend serve --production-example"
     binary = nginx_binary()
     if binary is None:
         pytest.skip("nginx not installed")

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from backend import personal, search
+from backend.auth import addresses
 from backend.errors import DomainError, ValidationError
 from backend.published.voice import FormItem, SurveyForm
 from backend.published.voice_tables import figures_table, results_table
@@ -132,12 +133,12 @@ def test_form_tokens() -> None:
 
 
 def test_client_address_trusts_only_configured_proxies() -> None:
-    assert rules.client_address("203.0.113.5", "1.1.1.1", []) == "203.0.113.5"  # header ignored without a proxy
-    assert rules.client_address(None, None, []) == rules.LOCAL_ADDRESS
+    assert addresses.client_address("203.0.113.5", "1.1.1.1", []) == "203.0.113.5"  # header ignored without a proxy
+    assert addresses.client_address(None, None, []) == addresses.LOCAL_ADDRESS
     proxies = ["127.0.0.1"]
-    assert rules.client_address("127.0.0.1", "6.6.6.6, 203.0.113.9", proxies) == "203.0.113.9"  # forged left part
-    assert rules.client_address("127.0.0.1", "203.0.113.9, 127.0.0.1", proxies) == "203.0.113.9"
-    assert rules.client_address("198.51.100.1", "6.6.6.6", proxies) == "198.51.100.1"  # not from the proxy
+    assert addresses.client_address("127.0.0.1", "6.6.6.6, 203.0.113.9", proxies) == "203.0.113.9"  # forged left part
+    assert addresses.client_address("127.0.0.1", "203.0.113.9, 127.0.0.1", proxies) == "203.0.113.9"
+    assert addresses.client_address("198.51.100.1", "6.6.6.6", proxies) == "198.51.100.1"  # not from the proxy
 
 
 def test_texts_and_contacts() -> None:
