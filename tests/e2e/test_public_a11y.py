@@ -67,6 +67,7 @@ def test_tables_read_as_shown(page: Any, public_server: str) -> None:
     """The screen reader's text of a table is the value shown (84,38), never the raw float (84.3798…)."""
     open_page(page, url(public_server, "rankings", "vi", layer="results"))
     twin = page.locator('[class*="st-key-sortable-rank_table"] .sr-only table')
+    twin.first.wait_for(state="attached", timeout=30_000)
     assert twin.count() == 1 and twin.locator("caption").inner_text()
     cells = twin.locator("td").all_inner_texts()
     assert any("," in c for c in cells) and not any("." in c and c.replace(".", "").isdigit() for c in cells)
