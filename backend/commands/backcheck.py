@@ -16,6 +16,7 @@ import pandas as pd
 from backend.audit import audited_scope
 from backend.commands._auth import add_as, sign_in
 from backend.commands._common import read_input
+from backend.i18n import t
 from backend.services import backchecks
 from backend.services.exports import csv_bytes
 
@@ -49,29 +50,30 @@ def run(args: argparse.Namespace) -> int:
                 min_per_interviewer=args.minimum,
                 seed=args.seed,
             )
-            print(f"sample {sample} drawn")
+            print(t("ingest.cli.sample_drawn", args.lang, id=sample))
         elif args.contacts is not None:
             frame = backchecks.contacts(session, actor=actor, sample_id=args.contacts)
             with open(args.out, "wb") as handle:
                 handle.write(csv_bytes(frame))
-            print(f"{len(frame):,} contacts written to {args.out}")
+            print(t("ingest.cli.contacts_written", args.lang, n=f"{len(frame):,}", path=args.out))
         elif args.import_sample is not None:
             name, data = read_input(args.file)
             result = backchecks.import_outcomes(
                 session, actor=actor, sample_id=args.import_sample, file_name=name, data=data
             )
             for p in result.problems[:20]:
-                print(f"  line {p['line']}: {p['message_vi']} / {p['message_en']}")
-            print(f"{result.imported:,} of {result.rows:,} outcomes imported")
+                print(t("ingest.cli.line", args.lang, line=p["line"], message=p[f"message_{args.lang}"]))
+            print(
+                t("ingest.cli.outcomes_imported", args.lang, imported=f"{result.imported:,}", rows=f"{result.rows:,}")
+            )
             return 1 if result.problems else 0
         elif args.report is not None:
             report = backchecks.report(session, actor=actor, sample_id=args.report)
             with pd.option_context("display.width", 200):
                 for level, table in report.rates.items():
                     print(f"\n== {level}\n{table.to_string(float_format=lambda v: f'{v:.2f}')}")
-                print(
-                    f"\n== flagged interviewers\n{report.flagged.to_string() if not report.flagged.empty else 'none'}"
-                )
+                flagged = report.flagged.to_string() if not report.flagged.empty else t("ingest.cli.none", args.lang)
+                print(f"\n== {t('ingest.cli.flagged', args.lang)}\n{flagged}")
         elif args.invalidate:
             changed = backchecks.invalidate(
                 session,
@@ -81,5 +83,5 @@ def run(args: argparse.Namespace) -> int:
                 reason=args.reason,
                 note=args.note,
             )
-            print(f"{changed:,} forms invalidated")
+            print(t("ingest.cli.invalidated", args.lang, n=f"{changed:,}"))
     return 0

@@ -13,6 +13,7 @@ import pandas as pd
 
 from backend.audit import audited_scope
 from backend.commands._auth import add_as, sign_in
+from backend.i18n import t
 from backend.services.batches import list_batches, quarantine_frame, rollback_batch
 from backend.services.exports import csv_bytes
 
@@ -30,15 +31,20 @@ def run(args: argparse.Namespace) -> int:
     with audited_scope() as session:
         if args.rollback is not None:
             deleted = rollback_batch(session, actor=actor, batch_id=args.rollback, reason=args.reason)
-            print(f"batch {args.rollback} rolled back: " + ", ".join(f"{k} {v:,}" for k, v in deleted.items()))
+            counts = ", ".join(f"{k} {v:,}" for k, v in deleted.items())
+            print(t("ingest.cli.rolled_back", args.lang, id=args.rollback, counts=counts))
             return 0
         if args.quarantine:
             frame = quarantine_frame(session, actor=actor, batch_id=args.batch)
             with open(args.quarantine, "wb") as handle:
                 handle.write(csv_bytes(frame))
-            print(f"{len(frame):,} quarantined rows written to {args.quarantine}")
+            print(t("ingest.cli.quarantine_written", args.lang, n=f"{len(frame):,}", path=args.quarantine))
             return 0
         frame = list_batches(session, actor=actor)
     with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(frame.drop(columns=["sha256"]).to_string(index=False) if not frame.empty else "no batches")
+        print(
+            frame.drop(columns=["sha256"]).to_string(index=False)
+            if not frame.empty
+            else t("ingest.cli.no_batches", args.lang)
+        )
     return 0

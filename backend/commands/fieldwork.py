@@ -13,6 +13,7 @@ import pandas as pd
 
 from backend.audit import audited_scope
 from backend.commands._auth import add_as, sign_in
+from backend.i18n import t
 from backend.services.fieldwork import fieldwork
 
 
@@ -28,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
     with audited_scope() as session:
         result = fieldwork(session, actor=actor, survey_id=args.survey, day=args.day)
     table = result["tables"][args.level]  # type: ignore[index]
-    print(f"as of {result['day']}: {100 * float(result['expected_share']):.0f} % of the fieldwork window elapsed")  # type: ignore[arg-type]
+    share = f"{100 * float(result['expected_share']):.0f}"  # type: ignore[arg-type]
+    print(t("ingest.cli.as_of", args.lang, day=result["day"], share=share))
     with pd.option_context("display.width", 200, "display.max_rows", 500):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
     return 0

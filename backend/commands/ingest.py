@@ -16,7 +16,7 @@ from pathlib import Path
 from backend.audit import audited_scope
 from backend.commands._auth import add_as, sign_in
 from backend.commands._common import Bar, read_input
-from backend.i18n import bilingual
+from backend.i18n import t
 from backend.services.ingestion import ImportRequest, ImportSummary, import_file
 from backend.services.reports import error_report
 
@@ -33,21 +33,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_as(parser, help_text="the internal-app user who acts (signs in; their current roles apply)")
 
 
-def describe(summary: ImportSummary) -> str:
+def describe(summary: ImportSummary, lang: str = "en") -> str:
+    """One line on what an import read, kept and wrote, in ``lang``."""
     if summary.already_batch is not None:
-        return bilingual("ingest.batch.already", batch=summary.already_batch)
-    c = summary.counts()
-    line = (
-        f"read {c['read']:,}, valid {c['valid']:,}, quarantined {c['quarantined']:,}, duplicates {c['duplicates']:,}, "
-        f"loaded {c['loaded']:,} ({summary.answers_loaded:,} answers) in {summary.seconds:.1f} s"
-        f" [encoding {summary.encoding or '-'}, separator {summary.separator!r}, decimal {summary.decimal!r}]"
+        return t("ingest.batch.already", lang, batch=summary.already_batch)
+    counts = {k: f"{v:,}" for k, v in summary.counts().items()}
+    line = t(
+        "ingest.cli.summary",
+        lang,
+        read=counts["read"],
+        valid=counts["valid"],
+        quarantined=counts["quarantined"],
+        duplicates=counts["duplicates"],
+        loaded=counts["loaded"],
+        answers=f"{summary.answers_loaded:,}",
+        seconds=f"{summary.seconds:.1f}",
+        encoding=summary.encoding or "-",
+        separator=repr(summary.separator),
+        decimal=repr(summary.decimal),
     )
     if summary.dry_run:
-        line += " — dry run, nothing written"
+        line += t("ingest.cli.dry_run", lang)
     elif summary.batch_id is not None:
-        line += f" — batch {summary.batch_id}"
+        line += t("ingest.cli.batch", lang, batch=summary.batch_id)
     elif summary.problems:
-        line += " — nothing written"
+        line += t("ingest.cli.nothing_written", lang)
     return line
 
 
@@ -66,13 +76,13 @@ def run(args: argparse.Namespace) -> int:
     actor = sign_in(args.as_user)
     with audited_scope() as session:
         summary = import_file(session, actor=actor, request=request, progress=Bar())
-    print(describe(summary))
+    print(describe(summary, args.lang))
     for problem in summary.problems[:20]:
-        print(f"  line {problem.line}: {problem.message('vi')} / {problem.message('en')}")
+        print(t("ingest.cli.line", args.lang, line=problem.line, message=problem.message(args.lang)))
     if len(summary.problems) > 20:
-        print(f"  … {len(summary.problems) - 20:,} more (use --errors FILE)")
+        print(t("ingest.cli.more", args.lang, n=f"{len(summary.problems) - 20:,}"))
     if args.errors:
         target = Path(args.errors)
         target.write_bytes(error_report(summary, "xlsx" if target.suffix.lower() == ".xlsx" else "csv"))
-        print(f"error report: {target}")
+        print(t("ingest.cli.error_report", args.lang, path=target))
     return 1 if summary.problems and not summary.loaded and not summary.dry_run else 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from backend.i18n import t
 from backend.personal import configured_key, create_key_file, key_file, new_key
 
 
@@ -22,9 +23,9 @@ def run(args: argparse.Namespace) -> int:
         print(new_key())
         return 0
     if configured_key():
-        print("a personal-data key is already configured; nothing changed", file=sys.stderr)
+        print(t("ingest.cli.key_exists", args.lang), file=sys.stderr)
         return 0
     path = key_file()
     create_key_file(path)
-    print(f"new personal-data key written to {path} (owner-only); back it up", file=sys.stderr)
+    print(t("ingest.cli.key_written", args.lang, path=path), file=sys.stderr)
     return 0

@@ -11,6 +11,7 @@ import argparse
 
 from backend.audit import audited_scope
 from backend.commands._auth import add_as, sign_in
+from backend.i18n import t
 from backend.services.review import accept_clean, review_forms
 
 
@@ -36,5 +37,5 @@ def run(args: argparse.Namespace) -> int:
             moved = review_forms(
                 session, actor=actor, survey_id=args.survey, form_codes=codes, action=action, comment=args.comment
             )
-    print(f"{moved:,} forms moved")
+    print(t("ingest.cli.moved", args.lang, n=f"{moved:,}"))
     return 0

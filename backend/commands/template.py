@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from backend.db import session_scope
+from backend.i18n import t
 from backend.services.reports import template_file
 
 
@@ -28,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
     with session_scope() as session:
         _, data = template_file(session, args.kind, args.year, fmt, args.scope)
     out.write_bytes(data)
-    print(f"{out} ({len(data):,} bytes)")
+    print(t("ingest.cli.template_written", args.lang, path=out, size=f"{len(data):,}"))
     return 0
