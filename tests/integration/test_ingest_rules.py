@@ -49,7 +49,9 @@ def test_a_clean_file_loads_every_row(db: Session) -> None:
         .one()
     )
     assert row[0] == "pending" and row[1] == "received"  # waits for review before it counts
-    assert len(row[2]) == 64 and row[3].startswith("v1:") and "09" not in row[3]
+    assert len(row[2]) == 64 and row[3].startswith("v1:")
+    # no number of the file in the stored copy (the copy is random base64: "09" alone may well appear in it)
+    assert not any(f"09{i:08d}" in row[3] or f"{i:08d}" in row[3] for i in range(6))
     assert "services_used" in row[4]
 
 
